@@ -1,0 +1,494 @@
+//! The normalized policy: every key read, every value of the right kind, every span kept.
+//!
+//! Lowering from [`crate::parse`] reports the errors of shape (unknown or repeated keys, values
+//! of the wrong kind, `*` inside a list where it means nothing) and normalizes what browsers
+//! normalize (method and header case). Rules about what the values mean are in
+//! [`crate::validate`].
+
+use proc_macro2::Span;
+use syn::{Ident, Lit};
+
+use crate::errors::Errors;
+use crate::kw::Key;
+use crate::origin::{self, OriginPattern};
+use crate::parse::{Entry, Item, Value};
+
+/// A value with the span of the token it came from.
+#[derive(Clone, Debug)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+/// A key that was set, with where.
+#[derive(Debug)]
+pub struct Setting<T> {
+    pub key: Ident,
+    /// Where the key stands among the entries, to report a conflict at the later key.
+    pub position: usize,
+    /// The span of the whole value.
+    pub span: Span,
+    pub value: T,
+}
+
+/// `*`, or a list.
+#[derive(Debug)]
+pub enum AnyOr<T> {
+    Any,
+    List(Vec<Spanned<T>>),
+}
+
+/// `allow_headers`, whose list may hold `*` beside names (`[*, "authorization"]`).
+#[derive(Debug)]
+pub struct RequestHeaders {
+    /// Where `*` was written, if it was.
+    pub any: Option<Span>,
+    /// Lowercase names.
+    pub names: Vec<Spanned<String>>,
+}
+
+/// The policy as written, normalized. Absent keys are `None`; defaults are applied in
+/// [`crate::expand`].
+#[derive(Debug)]
+pub struct Policy {
+    /// Who may read responses.
+    pub allow_origins: Setting<AnyOr<OriginPattern>>,
+    /// Methods a preflight may ask for, normalized as browsers do.
+    pub allow_methods: Option<Setting<AnyOr<String>>>,
+    /// Request headers a preflight may ask for.
+    pub allow_headers: Option<Setting<RequestHeaders>>,
+    /// Response headers scripts may read, lowercase.
+    pub expose_headers: Option<Setting<AnyOr<String>>>,
+    /// Cookies and HTTP authentication.
+    pub allow_credentials: Option<Setting<bool>>,
+    /// Seconds a browser may cache a preflight; range-checked by validation.
+    pub max_age: Option<Setting<u64>>,
+    /// Answer Private Network Access preflights.
+    pub allow_private_network: Option<Setting<bool>>,
+    /// Status of a successful preflight; checked by validation.
+    pub preflight_success_status: Option<Setting<u64>>,
+    /// Opt-in: non-secure origins together with credentials.
+    pub dangerously_allow_insecure_origins: Option<Setting<bool>>,
+    /// Opt-in: `*.` on a public suffix together with credentials.
+    pub dangerously_allow_public_suffix_subdomains: Option<Setting<bool>>,
+}
+
+/// Every key, before we know `allow_origins` was given.
+#[derive(Default)]
+struct Draft {
+    allow_origins: Option<Setting<AnyOr<OriginPattern>>>,
+    allow_methods: Option<Setting<AnyOr<String>>>,
+    allow_headers: Option<Setting<RequestHeaders>>,
+    expose_headers: Option<Setting<AnyOr<String>>>,
+    allow_credentials: Option<Setting<bool>>,
+    max_age: Option<Setting<u64>>,
+    allow_private_network: Option<Setting<bool>>,
+    preflight_success_status: Option<Setting<u64>>,
+    dangerously_allow_insecure_origins: Option<Setting<bool>>,
+    dangerously_allow_public_suffix_subdomains: Option<Setting<bool>>,
+}
+
+impl Policy {
+    /// Lowers the entries, reporting every problem of shape; `None` when `allow_origins` is
+    /// missing, since nothing can be checked against it.
+    pub fn lower(entries: Vec<Entry>, errors: &mut Errors) -> Option<Self> {
+        let mut draft = Draft::default();
+        let mut given: Vec<(Key, Ident)> = Vec::new();
+        for (position, Entry { key, value }) in entries.into_iter().enumerate() {
+            let name = key.to_string();
+            let Some(which) = Key::from_name(&name) else {
+                let message = match Key::nearest(&name) {
+                    Some(near) => format!("unknown key `{name}`; did you mean `{}`?", near.name()),
+                    None => format!("unknown key `{name}`; the keys are {}", key_list()),
+                };
+                errors.push(key.span(), message);
+                continue;
+            };
+            if let Some((_, first)) = given.iter().find(|(seen, _)| *seen == which) {
+                errors.push(
+                    key.span(),
+                    format!("duplicate key `{key}`; each key may be given once (the first `{first}` is kept)"),
+                );
+                continue;
+            }
+            given.push((which, key.clone()));
+            let span = value.span();
+            // Lowers the value, then stores it in the draft's field for this key.
+            macro_rules! set {
+                ($field:ident, $lowered:expr) => {{
+                    let lowered = $lowered.map(|value| Setting {
+                        key: key.clone(),
+                        position,
+                        span,
+                        value,
+                    });
+                    draft.$field = lowered;
+                }};
+            }
+            match which {
+                Key::AllowOrigins => set!(allow_origins, lower_origins(&value, errors)),
+                Key::AllowMethods => set!(allow_methods, lower_methods(&value, errors)),
+                Key::AllowHeaders => set!(allow_headers, lower_request_headers(&value, errors)),
+                Key::ExposeHeaders => set!(expose_headers, lower_expose_headers(&value, errors)),
+                Key::AllowCredentials => set!(allow_credentials, lower_bool(which, &value, errors)),
+                Key::MaxAge => set!(max_age, lower_integer(which, &value, errors)),
+                Key::AllowPrivateNetwork => {
+                    set!(allow_private_network, lower_bool(which, &value, errors));
+                }
+                Key::PreflightSuccessStatus => {
+                    set!(
+                        preflight_success_status,
+                        lower_integer(which, &value, errors)
+                    );
+                }
+                Key::DangerouslyAllowInsecureOrigins => {
+                    set!(
+                        dangerously_allow_insecure_origins,
+                        lower_bool(which, &value, errors)
+                    );
+                }
+                Key::DangerouslyAllowPublicSuffixSubdomains => set!(
+                    dangerously_allow_public_suffix_subdomains,
+                    lower_bool(which, &value, errors)
+                ),
+            }
+        }
+        let Some(allow_origins) = draft.allow_origins else {
+            if given.iter().any(|(key, _)| *key == Key::AllowOrigins) {
+                return None; // given, but wrong: already reported
+            }
+            errors.push(
+                Span::call_site(),
+                "missing `allow_origins`: list the origins that may read responses, such as \
+                 `allow_origins: [\"https://app.example.com\"]`, or write `allow_origins: *`",
+            );
+            return None;
+        };
+        Some(Self {
+            allow_origins,
+            allow_methods: draft.allow_methods,
+            allow_headers: draft.allow_headers,
+            expose_headers: draft.expose_headers,
+            allow_credentials: draft.allow_credentials,
+            max_age: draft.max_age,
+            allow_private_network: draft.allow_private_network,
+            preflight_success_status: draft.preflight_success_status,
+            dangerously_allow_insecure_origins: draft.dangerously_allow_insecure_origins,
+            dangerously_allow_public_suffix_subdomains: draft
+                .dangerously_allow_public_suffix_subdomains,
+        })
+    }
+
+    /// Whether `allow_credentials: true`.
+    pub fn credentials(&self) -> bool {
+        is_true(self.allow_credentials.as_ref())
+    }
+}
+
+pub fn is_true(setting: Option<&Setting<bool>>) -> bool {
+    setting.is_some_and(|setting| setting.value)
+}
+
+fn key_list() -> String {
+    Key::ALL
+        .iter()
+        .map(|key| format!("`{}`", key.name()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn wrong_kind(errors: &mut Errors, key: Key, value: &Value, expected: &str) {
+    errors.push(value.span(), format!("`{}` takes {expected}", key.name()));
+}
+
+fn lower_origins(value: &Value, errors: &mut Errors) -> Option<AnyOr<OriginPattern>> {
+    const EXPECTED: &str = "`*` or a list of origins, such as `[\"https://app.example.com\"]`";
+    let items = match value {
+        Value::Star(_) => return Some(AnyOr::Any),
+        Value::List { items, .. } => items,
+        Value::Lit(Lit::Str(lit)) => {
+            errors.push(
+                lit.span(),
+                format!(
+                    "`allow_origins` takes a list; write `[{}]`",
+                    quote::ToTokens::to_token_stream(lit)
+                ),
+            );
+            return None;
+        }
+        _ => {
+            wrong_kind(errors, Key::AllowOrigins, value, EXPECTED);
+            return None;
+        }
+    };
+    if items.is_empty() {
+        errors.push(
+            value.span(),
+            "`allow_origins: []` allows no origin at all; list at least one origin, or write \
+             `allow_origins: *` to allow any",
+        );
+        return None;
+    }
+    let mut patterns = Vec::new();
+    for item in items {
+        match item {
+            Item::Str(lit) => match origin::parse(&lit.value()) {
+                Ok(pattern) => patterns.push(Spanned {
+                    value: pattern,
+                    span: lit.span(),
+                }),
+                Err(error) => errors.push(lit.span(), error.message(&lit.value())),
+            },
+            Item::Star(star) => errors.push(
+                star.span,
+                "`*` cannot be mixed with origins: write `allow_origins: *` to allow any origin, \
+                 or list origins only",
+            ),
+            Item::Ident(_) | Item::Other(_) => errors.push(
+                item.span(),
+                "origins are strings, such as `\"https://app.example.com\"`",
+            ),
+        }
+    }
+    Some(AnyOr::List(patterns))
+}
+
+/// Methods browsers upper-case before sending (Fetch's "normalize a method").
+const NORMALIZED_METHODS: [&str; 6] = ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"];
+
+pub fn normalize_method(method: &str) -> String {
+    NORMALIZED_METHODS
+        .iter()
+        .find(|known| known.eq_ignore_ascii_case(method))
+        .map_or_else(|| method.to_owned(), |&known| known.to_owned())
+}
+
+fn lower_methods(value: &Value, errors: &mut Errors) -> Option<AnyOr<String>> {
+    let items = match value {
+        Value::Star(_) => return Some(AnyOr::Any),
+        Value::List { items, .. } => items,
+        _ => {
+            wrong_kind(
+                errors,
+                Key::AllowMethods,
+                value,
+                "`*` or a list of methods, such as `[PUT, DELETE]`",
+            );
+            return None;
+        }
+    };
+    let mut methods = Vec::new();
+    for item in items {
+        let method = match item {
+            Item::Ident(ident) => ident.to_string(),
+            Item::Str(lit) => lit.value(),
+            Item::Star(star) => {
+                errors.push(
+                    star.span,
+                    "`*` cannot be mixed with methods: write `allow_methods: *` to allow any \
+                     method, or list methods only",
+                );
+                continue;
+            }
+            Item::Other(_) => {
+                errors.push(
+                    item.span(),
+                    "a method is a name such as `PUT` or a string such as `\"PURGE\"`",
+                );
+                continue;
+            }
+        };
+        methods.push(Spanned {
+            value: normalize_method(&method),
+            span: item.span(),
+        });
+    }
+    Some(AnyOr::List(methods))
+}
+
+fn header_name(item: &Item, errors: &mut Errors) -> Option<Spanned<String>> {
+    match item {
+        Item::Str(lit) => Some(Spanned {
+            value: lit.value().to_ascii_lowercase(),
+            span: lit.span(),
+        }),
+        Item::Ident(ident) => {
+            errors.push(
+                ident.span(),
+                format!(
+                    "header names are strings; write `\"{}\"`",
+                    ident.to_string().replace('_', "-").to_ascii_lowercase()
+                ),
+            );
+            None
+        }
+        Item::Other(_) | Item::Star(_) => {
+            errors.push(
+                item.span(),
+                "header names are strings, such as `\"content-type\"`",
+            );
+            None
+        }
+    }
+}
+
+fn lower_request_headers(value: &Value, errors: &mut Errors) -> Option<RequestHeaders> {
+    let items = match value {
+        Value::Star(star) => {
+            return Some(RequestHeaders {
+                any: Some(star.span),
+                names: Vec::new(),
+            });
+        }
+        Value::List { items, .. } => items,
+        _ => {
+            wrong_kind(
+                errors,
+                Key::AllowHeaders,
+                value,
+                "`*` or a list of header names, such as `[\"content-type\"]`",
+            );
+            return None;
+        }
+    };
+    let mut headers = RequestHeaders {
+        any: None,
+        names: Vec::new(),
+    };
+    for item in items {
+        if let Item::Star(star) = item {
+            // `[*, "authorization"]` is meaningful: without credentials, `*` leaves out authorization.
+            headers.any = Some(star.span);
+        } else if let Some(name) = header_name(item, errors) {
+            headers.names.push(name);
+        }
+    }
+    Some(headers)
+}
+
+fn lower_expose_headers(value: &Value, errors: &mut Errors) -> Option<AnyOr<String>> {
+    let items = match value {
+        Value::Star(_) => return Some(AnyOr::Any),
+        Value::List { items, .. } => items,
+        _ => {
+            wrong_kind(
+                errors,
+                Key::ExposeHeaders,
+                value,
+                "`*` or a list of header names, such as `[\"x-request-id\"]`",
+            );
+            return None;
+        }
+    };
+    let mut names = Vec::new();
+    for item in items {
+        if let Item::Star(star) = item {
+            errors.push(
+                star.span,
+                "`*` cannot be mixed with header names: write `expose_headers: *` to expose \
+                 every header, or list names only",
+            );
+        } else if let Some(name) = header_name(item, errors) {
+            names.push(name);
+        }
+    }
+    Some(AnyOr::List(names))
+}
+
+fn lower_bool(key: Key, value: &Value, errors: &mut Errors) -> Option<bool> {
+    if let Value::Lit(Lit::Bool(lit)) = value {
+        return Some(lit.value);
+    }
+    wrong_kind(errors, key, value, "`true` or `false`");
+    None
+}
+
+fn lower_integer(key: Key, value: &Value, errors: &mut Errors) -> Option<u64> {
+    match value {
+        Value::Lit(Lit::Int(lit)) => match lit.base10_parse::<u64>() {
+            Ok(number) => return Some(number),
+            Err(error) => errors.add(error),
+        },
+        Value::Negative(minus, _) => {
+            errors.push(minus.span, format!("`{}` cannot be negative", key.name()))
+        }
+        _ => wrong_kind(errors, key, value, "a whole number"),
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::Input;
+
+    /// Lowers `source`, returning the policy and every error message.
+    pub fn lower(source: &str) -> (Option<Policy>, Vec<String>) {
+        let tokens = format!("(krate) {source}").parse().unwrap();
+        let entries = Input::read(tokens).unwrap().entries.unwrap();
+        let mut errors = Errors::default();
+        let policy = Policy::lower(entries, &mut errors);
+        let messages = errors
+            .into_result()
+            .err()
+            .map(|e| e.into_iter().map(|e| e.to_string()).collect())
+            .unwrap_or_default();
+        (policy, messages)
+    }
+
+    #[test]
+    fn normalizes_methods_and_header_names() {
+        let (policy, errors) = lower(
+            r#"allow_origins: *, allow_methods: [put, "Delete", patch, "PURGE"],
+               allow_headers: ["Content-Type", *], expose_headers: ["X-Request-Id"]"#,
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        let policy = policy.unwrap();
+        let Some(Setting {
+            value: AnyOr::List(methods),
+            ..
+        }) = &policy.allow_methods
+        else {
+            panic!()
+        };
+        let methods: Vec<_> = methods.iter().map(|m| m.value.as_str()).collect();
+        assert_eq!(methods, ["PUT", "DELETE", "patch", "PURGE"]);
+        let headers = &policy.allow_headers.unwrap().value;
+        assert!(headers.any.is_some());
+        assert_eq!(headers.names[0].value, "content-type");
+    }
+
+    #[test]
+    fn reports_every_problem_of_shape_in_one_pass() {
+        let (policy, errors) = lower(
+            r#"allow_origin: ["https://a.example"], allow_credentials: yes, max_age: -5,
+               allow_methods: [PUT, *], allow_methods: [GET], frobnicate: true"#,
+        );
+        assert!(policy.is_none());
+        assert_eq!(
+            errors,
+            [
+                "unknown key `allow_origin`; did you mean `allow_origins`?",
+                "`allow_credentials` takes `true` or `false`",
+                "`max_age` cannot be negative",
+                "`*` cannot be mixed with methods: write `allow_methods: *` to allow any method, or list methods only",
+                "duplicate key `allow_methods`; each key may be given once (the first `allow_methods` is kept)",
+                "unknown key `frobnicate`; the keys are `allow_origins`, `allow_methods`, `allow_headers`, `expose_headers`, `allow_credentials`, `max_age`, `allow_private_network`, `preflight_success_status`, `dangerously_allow_insecure_origins`, `dangerously_allow_public_suffix_subdomains`",
+                "missing `allow_origins`: list the origins that may read responses, such as `allow_origins: [\"https://app.example.com\"]`, or write `allow_origins: *`",
+            ]
+        );
+    }
+
+    #[test]
+    fn empty_and_mixed_origin_lists_are_errors() {
+        let (_, errors) = lower("allow_origins: []");
+        assert!(errors[0].starts_with("`allow_origins: []` allows no origin"));
+        let (_, errors) = lower(r#"allow_origins: ["https://a.example", *]"#);
+        assert!(errors[0].starts_with("`*` cannot be mixed with origins"));
+        let (_, errors) = lower(r#"allow_origins: "https://a.example""#);
+        assert_eq!(
+            errors,
+            ["`allow_origins` takes a list; write `[\"https://a.example\"]`"]
+        );
+    }
+}

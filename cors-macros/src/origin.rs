@@ -1,0 +1,488 @@
+//! The grammar of origin patterns, and the error (with the fix) for anything else.
+//!
+//! A pattern must be written exactly as a browser serializes the `Origin` header, because the
+//! runtime compares bytes: `https://Example.com/` would never match anything, so it is an error
+//! that suggests `https://example.com`.
+
+use std::fmt;
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+/// The longest pattern accepted: a scheme, `://`, a 253-byte host and a port leave no reason
+/// for more, and a longer `Origin` is not something a browser sends.
+pub const MAX_PATTERN_LENGTH: usize = 326;
+
+/// A parsed, canonical origin pattern.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct OriginPattern {
+    /// Lowercase, without `://`.
+    pub scheme: String,
+    /// Lowercase, without the `*.` of a subdomain pattern; an IPv6 host keeps its brackets.
+    pub host: String,
+    pub host_kind: HostKind,
+    /// `*.` before the host: one or more labels, never the host itself.
+    pub subdomains: bool,
+    pub port: PortPattern,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum HostKind {
+    Domain,
+    Ipv4,
+    Ipv6,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum PortPattern {
+    /// No port written: the scheme's default.
+    Default,
+    Exact(u16),
+    /// `:*`, any port or none.
+    Any,
+}
+
+/// Why a string is not an origin pattern: a sentence to follow "origin `…` ".
+#[derive(Debug, PartialEq, Eq)]
+pub struct OriginError {
+    problem: String,
+    /// The corrected pattern, when the intent is clear.
+    fix: Option<String>,
+}
+
+impl OriginPattern {
+    /// True when the pattern matches exactly one origin.
+    pub fn is_exact(&self) -> bool {
+        !self.subdomains && self.port != PortPattern::Any
+    }
+}
+
+impl fmt::Display for OriginPattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let wildcard = if self.subdomains { "*." } else { "" };
+        write!(f, "{}://{wildcard}{}", self.scheme, self.host)?;
+        match self.port {
+            PortPattern::Default => Ok(()),
+            PortPattern::Exact(port) => write!(f, ":{port}"),
+            PortPattern::Any => f.write_str(":*"),
+        }
+    }
+}
+
+impl OriginError {
+    fn new(problem: impl Into<String>) -> Self {
+        Self {
+            problem: problem.into(),
+            fix: None,
+        }
+    }
+
+    fn fix(mut self, fix: impl Into<String>) -> Self {
+        self.fix = Some(fix.into());
+        self
+    }
+
+    /// The full message for the pattern `text`.
+    pub fn message(&self, text: &str) -> String {
+        let shown = text.escape_debug();
+        match &self.fix {
+            Some(fix) => format!("origin `{shown}` {}; write `{fix}`", self.problem),
+            None => format!("origin `{shown}` {}", self.problem),
+        }
+    }
+}
+
+/// Parses a pattern; an error carries the fix when there is one.
+pub fn parse(text: &str) -> Result<OriginPattern, OriginError> {
+    parse_strict(text).map_err(|error| {
+        if error.fix.is_some() || !error.fixable() {
+            return error;
+        }
+        match canonicalize(text) {
+            Some(fixed) if parse_strict(&fixed).is_ok() => error.fix(fixed),
+            _ => error,
+        }
+    })
+}
+
+impl OriginError {
+    /// Problems [`canonicalize`] knows how to repair.
+    fn fixable(&self) -> bool {
+        const FIXABLE: [&str; 7] = [
+            "has an uppercase",
+            "has a path",
+            "has a trailing slash",
+            "has a query",
+            "has a fragment",
+            "has userinfo",
+            "has the default port",
+        ];
+        FIXABLE.iter().any(|start| self.problem.starts_with(start))
+            || self.problem.contains("leading zero")
+    }
+}
+
+/// The pattern a browser would have sent for `text`: lowercase scheme and host, no userinfo,
+/// path, query, fragment, default port or leading zeros in the port.
+fn canonicalize(text: &str) -> Option<String> {
+    let (scheme, rest) = text.split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    let mut authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    if let Some(at) = authority.rfind('@') {
+        authority = &authority[at + 1..];
+    }
+    let mut authority = authority.to_ascii_lowercase();
+    if let Some(colon) = authority
+        .rfind(':')
+        .filter(|&c| !authority[c..].contains(']'))
+    {
+        let digits = authority[colon + 1..].trim_start_matches('0');
+        let port = if authority[colon + 1..].chars().all(|c| c.is_ascii_digit()) {
+            if digits.is_empty() { "0" } else { digits }.to_owned()
+        } else {
+            authority[colon + 1..].to_owned()
+        };
+        authority.truncate(colon);
+        if Some(port.as_str()) != default_port(&scheme) {
+            authority = format!("{authority}:{port}");
+        }
+    }
+    Some(format!("{scheme}://{authority}"))
+}
+
+fn default_port(scheme: &str) -> Option<&'static str> {
+    match scheme {
+        "http" | "ws" => Some("80"),
+        "https" | "wss" => Some("443"),
+        "ftp" => Some("21"),
+        _ => None,
+    }
+}
+
+fn parse_strict(text: &str) -> Result<OriginPattern, OriginError> {
+    if text.is_empty() {
+        return Err(OriginError::new(
+            "is empty; write an origin such as `https://app.example.com`",
+        ));
+    }
+    if text == "null" {
+        return Err(OriginError::new(
+            "cannot be allowed: sandboxed iframes, `file:` pages and redirects all send `null`, \
+             so any site can make a request with it",
+        ));
+    }
+    if text.len() > MAX_PATTERN_LENGTH {
+        return Err(OriginError::new(format!(
+            "is {} bytes long; no origin a browser sends is longer than {MAX_PATTERN_LENGTH}",
+            text.len()
+        )));
+    }
+    if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(
+            OriginError::new("contains whitespace or a control character").fix(
+                text.chars()
+                    .filter(|c| !c.is_whitespace() && !c.is_control())
+                    .collect::<String>(),
+            ),
+        );
+    }
+    let Some((scheme, rest)) = text.split_once("://") else {
+        return Err(OriginError::new("has no scheme").fix(format!("https://{text}")));
+    };
+    check_scheme(scheme)?;
+    if let Some(index) = rest.find(['/', '?', '#']) {
+        let problem = match rest.as_bytes()[index] {
+            b'/' if index + 1 == rest.len() => "has a trailing slash, which `Origin` never has",
+            b'/' => "has a path, which `Origin` never has",
+            b'?' => "has a query, which `Origin` never has",
+            _ => "has a fragment, which `Origin` never has",
+        };
+        return Err(OriginError::new(problem));
+    }
+    if rest.contains('@') {
+        return Err(OriginError::new(
+            "has userinfo (`…@`), which `Origin` never has",
+        ));
+    }
+    let (host, port) = split_port(rest)?;
+    let port = parse_port(scheme, port)?;
+    let (host, subdomains) = match host.strip_prefix("*.") {
+        Some(domain) => (domain, true),
+        None => (host, false),
+    };
+    if host.contains('*') {
+        return Err(OriginError::new(
+            "has a wildcard that is not a whole leftmost label; \
+             write `*.` before a domain, as in `https://*.example.com`",
+        ));
+    }
+    let host_kind = check_host(host)?;
+    if subdomains && host_kind != HostKind::Domain {
+        return Err(OriginError::new(
+            "puts a wildcard on an IP address, which has no subdomains",
+        ));
+    }
+    Ok(OriginPattern {
+        scheme: scheme.to_owned(),
+        host: host.to_owned(),
+        host_kind,
+        subdomains,
+        port,
+    })
+}
+
+fn check_scheme(scheme: &str) -> Result<(), OriginError> {
+    let valid = scheme
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    if !valid {
+        return Err(OriginError::new(format!(
+            "has an invalid scheme `{}`; a scheme is a letter followed by letters, digits, `+`, `-` or `.`",
+            scheme.escape_debug()
+        )));
+    }
+    if scheme.chars().any(|c| c.is_ascii_uppercase()) {
+        return Err(OriginError::new(
+            "has an uppercase scheme, but browsers send it in lowercase",
+        ));
+    }
+    if scheme == "file" {
+        return Err(OriginError::new(
+            "cannot be allowed: `file:` pages send the origin `null`, which any site can forge",
+        ));
+    }
+    Ok(())
+}
+
+/// Splits `host[:port]`; an IPv6 host is bracketed and has colons of its own.
+fn split_port(authority: &str) -> Result<(&str, Option<&str>), OriginError> {
+    let host_end = if authority.starts_with('[') {
+        match authority.find(']') {
+            Some(close) => close + 1,
+            None => {
+                return Err(OriginError::new(
+                    "has an IPv6 address without its closing `]`",
+                ));
+            }
+        }
+    } else {
+        authority.find(':').unwrap_or(authority.len())
+    };
+    let (host, rest) = authority.split_at(host_end);
+    match rest.strip_prefix(':') {
+        Some(port) => Ok((host, Some(port))),
+        None if rest.is_empty() => Ok((host, None)),
+        None => Err(OriginError::new(format!(
+            "has `{}` after its IPv6 address",
+            rest.escape_debug()
+        ))),
+    }
+}
+
+fn parse_port(scheme: &str, port: Option<&str>) -> Result<PortPattern, OriginError> {
+    let Some(port) = port else {
+        return Ok(PortPattern::Default);
+    };
+    if port == "*" {
+        return Ok(PortPattern::Any);
+    }
+    if port.is_empty() {
+        return Err(OriginError::new(
+            "has an empty port; remove the `:`, or write `:*` for any port",
+        ));
+    }
+    if !port.chars().all(|c| c.is_ascii_digit()) {
+        return Err(OriginError::new(format!(
+            "has a port `{}` that is not a number; write digits, or `*` for any port",
+            port.escape_debug()
+        )));
+    }
+    if port.len() > 1 && port.starts_with('0') {
+        return Err(OriginError::new(format!(
+            "has a port `{port}` with a leading zero, which browsers never send"
+        )));
+    }
+    let number = port.parse::<u32>().unwrap_or(u32::MAX);
+    if number == 0 || number > 65535 {
+        return Err(OriginError::new(format!(
+            "has port {port}, outside 1..=65535"
+        )));
+    }
+    if Some(port) == default_port(scheme) {
+        return Err(OriginError::new(format!(
+            "has the default port of `{scheme}`, which browsers leave out"
+        )));
+    }
+    Ok(PortPattern::Exact(
+        u16::try_from(number).unwrap_or_default(),
+    ))
+}
+
+fn check_host(host: &str) -> Result<HostKind, OriginError> {
+    if host.is_empty() {
+        return Err(OriginError::new("has an empty host"));
+    }
+    if !host.is_ascii() {
+        return Err(OriginError::new(
+            "has a non-ASCII host; browsers send international names in punycode (`xn--…`)",
+        ));
+    }
+    if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        return check_ipv6(inner);
+    }
+    if host.chars().any(|c| c.is_ascii_uppercase()) {
+        return Err(OriginError::new(
+            "has an uppercase host, but browsers send it in lowercase",
+        ));
+    }
+    // A trailing dot is part of the host a browser sends (`https://example.com.`).
+    let labels = host.strip_suffix('.').unwrap_or(host);
+    if labels.split('.').any(str::is_empty) {
+        return Err(OriginError::new(
+            "has an empty label (`..` or a leading dot) in its host",
+        ));
+    }
+    if let Some(c) = host
+        .chars()
+        .find(|&c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.')))
+    {
+        return Err(OriginError::new(format!(
+            "has `{}` in its host, which a browser never sends there",
+            c.escape_debug()
+        )));
+    }
+    // The URL Standard reads a host whose last label is numeric as an IPv4 address.
+    let last = labels.rsplit('.').next().unwrap_or_default();
+    if last.chars().all(|c| c.is_ascii_digit()) || last.starts_with("0x") {
+        return match labels.parse::<Ipv4Addr>() {
+            Ok(_) if labels == host => Ok(HostKind::Ipv4),
+            _ => Err(OriginError::new(
+                "has an IPv4 address that is not in the form browsers send: \
+                 four decimal numbers 0-255 without leading zeros or a trailing dot",
+            )),
+        };
+    }
+    Ok(HostKind::Domain)
+}
+
+fn check_ipv6(inner: &str) -> Result<HostKind, OriginError> {
+    let Ok(address) = inner.parse::<Ipv6Addr>() else {
+        return Err(OriginError::new(format!(
+            "has `[{}]`, which is not an IPv6 address",
+            inner.escape_debug()
+        )));
+    };
+    if address.to_ipv4_mapped().is_some() {
+        return Err(OriginError::new(
+            "has an IPv4-mapped IPv6 address; allow the IPv4 address itself",
+        ));
+    }
+    let canonical = address.to_string();
+    if canonical != inner {
+        return Err(OriginError::new(format!(
+            "has an IPv6 address that is not in the form browsers send (lowercase, zeros \
+             compressed): `[{canonical}]`"
+        )));
+    }
+    Ok(HostKind::Ipv6)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(text: &str) -> OriginPattern {
+        let pattern = parse(text).unwrap_or_else(|e| panic!("{text}: {}", e.message(text)));
+        assert_eq!(
+            pattern.to_string(),
+            text,
+            "a valid pattern prints as written"
+        );
+        pattern
+    }
+
+    fn err(text: &str) -> String {
+        match parse(text) {
+            Ok(pattern) => panic!("{text} parsed as {pattern:?}"),
+            Err(error) => error.message(text),
+        }
+    }
+
+    #[test]
+    fn accepts_every_form() {
+        assert!(ok("https://app.example.com").is_exact());
+        let sub = ok("https://*.example.com");
+        assert!(sub.subdomains && sub.host == "example.com" && !sub.is_exact());
+        assert_eq!(ok("http://localhost:*").port, PortPattern::Any);
+        assert_eq!(ok("http://localhost:3000").port, PortPattern::Exact(3000));
+        let both = ok("https://*.example.com:*");
+        assert!(both.subdomains && both.port == PortPattern::Any);
+        assert_eq!(ok("http://127.0.0.1:8080").host_kind, HostKind::Ipv4);
+        assert_eq!(ok("http://[::1]:3000").host_kind, HostKind::Ipv6);
+        ok("tauri://localhost");
+        ok("chrome-extension://abcdefghijklmnop");
+        ok("https://example.com.");
+        ok("https://xn--bcher-kva.de");
+        ok("https://under_score.example.com");
+    }
+
+    #[test]
+    fn rejects_what_no_browser_sends_with_the_fix() {
+        assert_eq!(
+            err("https://Example.com/"),
+            "origin `https://Example.com/` has a trailing slash, which `Origin` never has; \
+             write `https://example.com`"
+        );
+        assert_eq!(
+            err("HTTPS://example.com"),
+            "origin `HTTPS://example.com` has an uppercase scheme, but browsers send it in \
+             lowercase; write `https://example.com`"
+        );
+        assert_eq!(
+            err("https://example.com:443"),
+            "origin `https://example.com:443` has the default port of `https`, which browsers \
+             leave out; write `https://example.com`"
+        );
+        assert!(err("https://example.com/api").contains("has a path"));
+        assert!(err("https://example.com?x").contains("has a query"));
+        assert!(err("https://example.com#x").contains("has a fragment"));
+        assert!(err("https://user@example.com").ends_with("write `https://example.com`"));
+        assert!(err("https://example.com:08080").ends_with("write `https://example.com:8080`"));
+        assert!(err("example.com").ends_with("write `https://example.com`"));
+        assert!(err(" https://example.com").ends_with("write `https://example.com`"));
+    }
+
+    #[test]
+    fn rejects_without_a_guess_where_intent_is_unclear() {
+        for (text, problem) in [
+            ("", "is empty"),
+            ("null", "cannot be allowed"),
+            ("file://", "cannot be allowed"),
+            ("https://", "empty host"),
+            ("https://a..example.com", "empty label"),
+            ("https://.example.com", "empty label"),
+            ("https://example.com:0", "outside 1..=65535"),
+            ("https://example.com:65536", "outside 1..=65535"),
+            ("https://example.com:", "empty port"),
+            ("https://example.com:x", "not a number"),
+            ("https://*example.com", "whole leftmost label"),
+            ("https://a.*.example.com", "whole leftmost label"),
+            ("https://**.example.com", "whole leftmost label"),
+            ("https://*.127.0.0.1", "wildcard on an IP"),
+            ("http://127.1", "IPv4"),
+            ("http://127.000.0.1", "IPv4"),
+            ("http://[0:0:0:0:0:0:0:1]", "`[::1]`"),
+            ("http://[::ffff:127.0.0.1]", "IPv4-mapped"),
+            ("https://bücher.de", "punycode"),
+            ("1https://x", "invalid scheme"),
+        ] {
+            let message = err(text);
+            assert!(message.contains(problem), "{text}: {message}");
+            assert_eq!(parse(text).unwrap_err().fix, None, "{text}: {message}");
+        }
+        let long = format!("https://{}.com", "a".repeat(MAX_PATTERN_LENGTH));
+        assert!(err(&long).contains("bytes long"));
+    }
+}

@@ -1,0 +1,130 @@
+//! The headers an actual (non-preflight) request's response gets.
+
+use std::fmt;
+
+use http::HeaderValue;
+use http::header::{self, HeaderMap};
+
+use crate::names::{ACTUAL_RESPONSE_HEADERS, STAR, TRUE};
+use crate::policy::CorsPolicy;
+use crate::vary::VaryOn;
+
+/// The verdict for an actual request: call the handler, then write these headers into its
+/// response. It holds nothing of the request, so the request can move into the handler.
+///
+/// ```
+/// use cors_runtime::{cors_policy, CorsPolicy, Verdict};
+/// use http::{header, HeaderMap, HeaderValue, Method};
+///
+/// static API: CorsPolicy = cors_policy! {
+///     allow_origins: ["https://app.example.com"],
+///     expose_headers: ["x-request-id"],
+/// };
+///
+/// let mut request = HeaderMap::new();
+/// request.insert(header::ORIGIN, HeaderValue::from_static("https://evil.example"));
+/// let Verdict::Actual(actual) = API.check(&Method::GET, &request) else { unreachable!() };
+/// assert!(!actual.is_allowed());
+///
+/// let mut response = HeaderMap::new();
+/// response.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+/// actual.write_headers(&mut response);
+/// assert!(!response.contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN));
+/// let vary: Vec<_> = response.get_all(header::VARY).iter().collect();
+/// assert_eq!(vary, ["accept-encoding", "Origin"]);
+/// ```
+pub struct Actual<'p> {
+    policy: &'p CorsPolicy,
+    origin: ActualOrigin,
+}
+
+/// The `Origin` decision, owned so that it outlives the request.
+pub(crate) enum ActualOrigin {
+    /// `allow_origins: *`: every response is readable.
+    Any,
+    /// An exact origin of the policy, equal to the request's.
+    Exact(&'static str),
+    /// Allowed by a wildcard pattern: the request's value, shared rather than copied.
+    Echo(HeaderValue),
+    /// Not allowed, missing, or sent more than once.
+    Denied,
+}
+
+impl<'p> Actual<'p> {
+    pub(crate) fn new(policy: &'p CorsPolicy, origin: ActualOrigin) -> Self {
+        Self { policy, origin }
+    }
+
+    /// Whether the response will be readable by the requesting origin: an allowed `Origin`,
+    /// or a `*` policy (even for a request without `Origin`).
+    #[must_use]
+    pub fn is_allowed(&self) -> bool {
+        !matches!(self.origin, ActualOrigin::Denied)
+    }
+
+    /// Writes the CORS headers into the handler's response.
+    ///
+    /// The `Access-Control-*` headers replace any the handler set, and those the policy does
+    /// not grant are removed. Unless the policy is `allow_origins: *`, `Origin` is added to
+    /// `Vary` (after the handler's own names, never twice), whatever the verdict: the response
+    /// differs by origin, and caches must know.
+    pub fn write_headers(&self, headers: &mut HeaderMap) {
+        let parts = self.policy.parts();
+        let allow_origin = match &self.origin {
+            ActualOrigin::Any => Some(STAR),
+            ActualOrigin::Exact(origin) => Some(HeaderValue::from_static(origin)),
+            ActualOrigin::Echo(origin) => Some(origin.clone()),
+            ActualOrigin::Denied => None,
+        };
+        let vary = VaryOn {
+            origin: !matches!(self.origin, ActualOrigin::Any),
+            preflight: false,
+            private_network: false,
+        };
+        let Some(allow_origin) = allow_origin else {
+            for name in &ACTUAL_RESPONSE_HEADERS {
+                headers.remove(name);
+            }
+            vary.append_to(headers);
+            return;
+        };
+        headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin);
+        set_or_remove(
+            headers,
+            &header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+            parts.credentials.then_some(TRUE),
+        );
+        set_or_remove(
+            headers,
+            &header::ACCESS_CONTROL_EXPOSE_HEADERS,
+            parts.expose_headers.clone(),
+        );
+        vary.append_to(headers);
+    }
+}
+
+fn set_or_remove(headers: &mut HeaderMap, name: &header::HeaderName, value: Option<HeaderValue>) {
+    match value {
+        Some(value) => {
+            headers.insert(name, value);
+        }
+        None => {
+            headers.remove(name);
+        }
+    }
+}
+
+impl fmt::Debug for Actual<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let origin: &dyn fmt::Debug = match &self.origin {
+            ActualOrigin::Any => &"*",
+            ActualOrigin::Exact(origin) => origin,
+            ActualOrigin::Echo(origin) => origin,
+            ActualOrigin::Denied => &"denied",
+        };
+        f.debug_struct("Actual")
+            .field("allowed", &self.is_allowed())
+            .field("allow_origin", origin)
+            .finish_non_exhaustive()
+    }
+}

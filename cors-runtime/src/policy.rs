@@ -1,0 +1,250 @@
+//! The compiled policy and the classification of a request into a [`Verdict`].
+
+use std::fmt;
+
+use http::header::{self, HeaderMap};
+use http::{HeaderValue, Method, StatusCode};
+
+use crate::actual::{Actual, ActualOrigin};
+use crate::origin::OriginMatch;
+use crate::preflight::Preflight;
+
+/// A CORS policy, built by [`cors_policy!`](crate::cors_policy) and checked at compile time.
+///
+/// It holds only `'static` data and function pointers, so it lives in a `static` or a `const`
+/// and is shared by every request without locking.
+///
+/// ```
+/// use cors_runtime::{cors_policy, CorsPolicy};
+///
+/// static API: CorsPolicy = cors_policy! { allow_origins: ["https://app.example.com"] };
+/// assert!(API.allows_origin(b"https://app.example.com"));
+/// assert_eq!(API.origin_patterns(), ["https://app.example.com"]);
+/// ```
+pub struct CorsPolicy {
+    parts: PolicyParts,
+}
+
+/// What the generated code fills in. Every value was validated and normalized by the macro.
+#[doc(hidden)]
+#[allow(missing_debug_implementations, missing_docs)]
+pub struct PolicyParts {
+    pub origins: AllowOrigins,
+    pub origin_patterns: &'static [&'static str],
+    pub methods: AllowMethods,
+    pub headers: AllowHeaders,
+    pub expose_headers: Option<HeaderValue>,
+    pub credentials: bool,
+    pub max_age: Option<HeaderValue>,
+    pub private_network: bool,
+    pub preflight_status: StatusCode,
+}
+
+#[doc(hidden)]
+#[allow(missing_debug_implementations, missing_docs)]
+#[derive(Clone, Copy)]
+pub enum AllowOrigins {
+    /// `allow_origins: *`.
+    Any,
+    /// The generated matcher.
+    Matching(fn(&[u8]) -> OriginMatch),
+}
+
+#[doc(hidden)]
+#[allow(missing_debug_implementations, missing_docs)]
+#[derive(Clone, Copy)]
+pub enum AllowMethods {
+    Any,
+    /// Listed methods beyond GET, HEAD and POST, normalized, compared byte for byte.
+    List(&'static [&'static str]),
+}
+
+#[doc(hidden)]
+#[allow(missing_debug_implementations, missing_docs)]
+#[derive(Clone, Copy)]
+pub enum AllowHeaders {
+    /// `*`; `authorization` tells whether `authorization` was listed beside it.
+    Any { authorization: bool },
+    /// Lowercase names; `longest` is the length of the longest, which bounds parsing.
+    List {
+        names: &'static [&'static str],
+        longest: usize,
+    },
+}
+
+/// What a policy means for one request: see [`CorsPolicy::check`].
+#[derive(Debug)]
+pub enum Verdict<'p, 'r> {
+    /// A CORS preflight: answer it now with [`Preflight::status`] and
+    /// [`Preflight::write_headers`], without calling the handler.
+    Preflight(Preflight<'p, 'r>),
+    /// Any other request: call the handler, then [`Actual::write_headers`] into its response.
+    /// It does not borrow the request, which can therefore be moved into the handler.
+    Actual(Actual<'p>),
+}
+
+impl CorsPolicy {
+    #[doc(hidden)]
+    #[must_use]
+    pub const fn from_parts(parts: PolicyParts) -> Self {
+        Self { parts }
+    }
+
+    pub(crate) fn parts(&self) -> &PolicyParts {
+        &self.parts
+    }
+
+    /// Decides what the policy means for a request.
+    ///
+    /// A request is a preflight when its method is `OPTIONS` and it carries both `Origin` and
+    /// `Access-Control-Request-Method`; everything else is an actual request. Nothing is
+    /// allocated: the verdict refers to the policy's static data and to the request's headers.
+    ///
+    /// ```
+    /// use cors_runtime::{cors_policy, CorsPolicy, Verdict};
+    /// use http::{header, HeaderMap, HeaderValue, Method};
+    ///
+    /// static API: CorsPolicy = cors_policy! { allow_origins: ["https://app.example.com"] };
+    ///
+    /// let mut request = HeaderMap::new();
+    /// request.insert(header::ORIGIN, HeaderValue::from_static("https://app.example.com"));
+    /// let Verdict::Actual(actual) = API.check(&Method::GET, &request) else { unreachable!() };
+    /// drop(request); // the verdict of an actual request does not borrow it
+    ///
+    /// let mut response = HeaderMap::new();
+    /// actual.write_headers(&mut response);
+    /// assert_eq!(response[header::ACCESS_CONTROL_ALLOW_ORIGIN], "https://app.example.com");
+    /// assert_eq!(response[header::VARY], "Origin");
+    /// ```
+    #[must_use]
+    pub fn check<'p, 'r>(&'p self, method: &Method, headers: &'r HeaderMap) -> Verdict<'p, 'r> {
+        if method == Method::OPTIONS
+            && headers.contains_key(header::ORIGIN)
+            && headers.contains_key(header::ACCESS_CONTROL_REQUEST_METHOD)
+        {
+            Verdict::Preflight(Preflight::new(self, headers))
+        } else {
+            Verdict::Actual(Actual::new(self, self.actual_origin(headers)))
+        }
+    }
+
+    /// Whether an `Origin` value is allowed, compared byte for byte.
+    ///
+    /// Use it where CORS does not apply but the origin still matters, such as a WebSocket
+    /// handshake.
+    ///
+    /// ```
+    /// use cors_runtime::{cors_policy, CorsPolicy};
+    ///
+    /// static API: CorsPolicy = cors_policy! { allow_origins: ["https://*.example.com"] };
+    /// assert!(API.allows_origin(b"https://chat.example.com"));
+    /// assert!(!API.allows_origin(b"https://example.com"));
+    /// assert!(!API.allows_origin(b"https://CHAT.example.com"));
+    /// ```
+    #[must_use]
+    pub fn allows_origin(&self, origin: &[u8]) -> bool {
+        match self.parts.origins {
+            AllowOrigins::Any => true,
+            AllowOrigins::Matching(matcher) => matcher(origin) != OriginMatch::None,
+        }
+    }
+
+    /// The origin patterns as written in the policy, normalized; empty for `allow_origins: *`.
+    ///
+    /// ```
+    /// use cors_runtime::{cors_policy, CorsPolicy};
+    ///
+    /// const ANY: CorsPolicy = cors_policy! { allow_origins: * };
+    /// assert!(ANY.origin_patterns().is_empty());
+    /// ```
+    #[must_use]
+    pub fn origin_patterns(&self) -> &'static [&'static str] {
+        self.parts.origin_patterns
+    }
+
+    /// Whether the policy allows credentials (`allow_credentials: true`).
+    ///
+    /// ```
+    /// use cors_runtime::{cors_policy, CorsPolicy};
+    ///
+    /// const API: CorsPolicy = cors_policy! { allow_origins: ["https://a.example"], allow_credentials: true };
+    /// assert!(API.allows_credentials());
+    /// ```
+    #[must_use]
+    pub fn allows_credentials(&self) -> bool {
+        self.parts.credentials
+    }
+
+    /// The single `Origin` value of a request, if it has exactly one.
+    pub(crate) fn single_origin(headers: &HeaderMap) -> Result<Option<&HeaderValue>, ()> {
+        let mut values = headers.get_all(header::ORIGIN).iter();
+        let first = values.next();
+        if values.next().is_some() {
+            return Err(());
+        }
+        Ok(first)
+    }
+
+    fn actual_origin(&self, headers: &HeaderMap) -> ActualOrigin {
+        let AllowOrigins::Matching(matcher) = self.parts.origins else {
+            return ActualOrigin::Any;
+        };
+        match Self::single_origin(headers) {
+            Ok(Some(origin)) => match matcher(origin.as_bytes()) {
+                OriginMatch::None => ActualOrigin::Denied,
+                OriginMatch::Exact(allowed) => ActualOrigin::Exact(allowed),
+                OriginMatch::Pattern => ActualOrigin::Echo(origin.clone()),
+            },
+            Ok(None) | Err(()) => ActualOrigin::Denied,
+        }
+    }
+}
+
+impl fmt::Debug for CorsPolicy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = &self.parts;
+        let mut s = f.debug_struct("CorsPolicy");
+        match p.origins {
+            AllowOrigins::Any => s.field("allow_origins", &"*"),
+            AllowOrigins::Matching(_) => s.field("allow_origins", &p.origin_patterns),
+        };
+        match p.methods {
+            AllowMethods::Any => s.field("allow_methods", &"*"),
+            AllowMethods::List(methods) => s.field("allow_methods", &methods),
+        };
+        match p.headers {
+            AllowHeaders::Any { authorization } => s
+                .field("allow_headers", &"*")
+                .field("authorization_listed", &authorization),
+            AllowHeaders::List { names, .. } => s.field("allow_headers", &names),
+        };
+        s.field("expose_headers", &p.expose_headers)
+            .field("allow_credentials", &p.credentials)
+            .field("max_age", &p.max_age)
+            .field("allow_private_network", &p.private_network)
+            .field("preflight_success_status", &p.preflight_status)
+            .finish()
+    }
+}
+
+fn no_origin(_: &[u8]) -> OriginMatch {
+    OriginMatch::None
+}
+
+/// What `cors_policy!` expands to after its compile errors, so that they are the only errors:
+/// a policy that allows nothing.
+#[doc(hidden)]
+pub const FALLBACK: CorsPolicy = CorsPolicy::from_parts(PolicyParts {
+    origins: AllowOrigins::Matching(no_origin),
+    origin_patterns: &[],
+    methods: AllowMethods::List(&[]),
+    headers: AllowHeaders::List {
+        names: &[],
+        longest: 0,
+    },
+    expose_headers: None,
+    credentials: false,
+    max_age: None,
+    private_network: false,
+    preflight_status: StatusCode::NO_CONTENT,
+});

@@ -1,0 +1,64 @@
+//! Why a preflight was refused, for a server's logs.
+
+use std::fmt;
+
+/// Why a preflight failed: the first check, in the Fetch Standard's order, that did not pass.
+///
+/// The borrowed bytes are the offending part of the request, as sent (possibly not UTF-8).
+/// [`Display`](fmt::Display) writes a one-line reason with such bytes escaped.
+///
+/// ```
+/// use cors_runtime::{cors_policy, CorsPolicy, Rejection, Verdict};
+/// use http::{header, HeaderMap, HeaderValue, Method};
+///
+/// static API: CorsPolicy = cors_policy! { allow_origins: ["https://app.example.com"] };
+///
+/// let mut request = HeaderMap::new();
+/// request.insert(header::ORIGIN, HeaderValue::from_static("https://evil.example"));
+/// request.insert(header::ACCESS_CONTROL_REQUEST_METHOD, HeaderValue::from_static("GET"));
+/// let Verdict::Preflight(preflight) = API.check(&Method::OPTIONS, &request) else { unreachable!() };
+/// assert_eq!(preflight.rejection(), Some(Rejection::Origin(b"https://evil.example")));
+/// assert_eq!(
+///     preflight.rejection().unwrap().to_string(),
+///     "origin `https://evil.example` is not allowed"
+/// );
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Rejection<'r> {
+    /// The `Origin` value is not allowed by the policy.
+    Origin(&'r [u8]),
+    /// The request has more than one `Origin` line.
+    MultipleOrigins,
+    /// The `Access-Control-Request-Method` value is not allowed (or not a method at all).
+    Method(&'r [u8]),
+    /// The request has more than one `Access-Control-Request-Method` line.
+    MultipleMethods,
+    /// This element of `Access-Control-Request-Headers` is not allowed (or not a header name).
+    /// A name longer than any the policy allows is cut just past that length.
+    Header(&'r [u8]),
+    /// `Access-Control-Request-Headers` has more elements than the policy could allow.
+    TooManyHeaders,
+    /// A Private Network Access preflight, and the policy does not set `allow_private_network`.
+    PrivateNetwork,
+}
+
+impl fmt::Display for Rejection<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Origin(origin) => write!(f, "origin `{}` is not allowed", origin.escape_ascii()),
+            Self::MultipleOrigins => f.write_str("more than one `Origin` header"),
+            Self::Method(method) => write!(f, "method `{}` is not allowed", method.escape_ascii()),
+            Self::MultipleMethods => {
+                f.write_str("more than one `Access-Control-Request-Method` header")
+            }
+            Self::Header(name) => {
+                write!(f, "request header `{}` is not allowed", name.escape_ascii())
+            }
+            Self::TooManyHeaders => f.write_str(
+                "`Access-Control-Request-Headers` lists more names than the policy allows",
+            ),
+            Self::PrivateNetwork => f.write_str("private network access is not allowed"),
+        }
+    }
+}

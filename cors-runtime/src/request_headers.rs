@@ -1,0 +1,202 @@
+//! Reading `Access-Control-Request-Headers` with work bounded by the policy, not the request.
+
+use http::header::{self, HeaderMap};
+
+use crate::policy::AllowHeaders;
+use crate::rejection::Rejection;
+
+/// Empty elements (`a,,b`, a trailing comma, an empty line) tolerated in one request.
+pub const EMPTY_ELEMENT_ALLOWANCE: usize = 8;
+/// Spaces and tabs tolerated around one element, on each side.
+pub const WHITESPACE_ALLOWANCE: usize = 8;
+/// With `allow_headers: *` the policy names no bound, so this many names are read at most…
+pub const ANY_MAX_NAMES: usize = 64;
+/// …each at most this long.
+pub const ANY_MAX_NAME_LENGTH: usize = 128;
+
+/// Checks every requested name; `Ok(true)` when at least one was requested.
+///
+/// Each element costs at most `longest + 2 * WHITESPACE_ALLOWANCE` bytes of reading, and at most
+/// `count + EMPTY_ELEMENT_ALLOWANCE` elements are read, where `longest` and `count` describe the
+/// policy's list; past either bound the request is rejected without reading the rest.
+pub(crate) fn check<'r>(
+    request: &'r HeaderMap,
+    allowed: AllowHeaders,
+    credentials: bool,
+) -> Result<bool, Rejection<'r>> {
+    let (max_names, longest) = match allowed {
+        AllowHeaders::List { names, longest } => (names.len(), longest),
+        AllowHeaders::Any { .. } => (ANY_MAX_NAMES, ANY_MAX_NAME_LENGTH),
+    };
+    let window = longest + 2 * WHITESPACE_ALLOWANCE;
+    let (mut names, mut empties) = (0, 0);
+    for line in request.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS) {
+        let mut rest = line.as_bytes();
+        loop {
+            let scanned = &rest[..rest.len().min(window + 1)];
+            let (element, next) = match scanned.iter().position(|&b| b == b',') {
+                Some(comma) => (&rest[..comma], Some(&rest[comma + 1..])),
+                None if rest.len() <= window => (rest, None),
+                None => {
+                    let name = trim(scanned);
+                    return Err(Rejection::Header(&name[..name.len().min(longest + 1)]));
+                }
+            };
+            let name = trim(element);
+            if name.is_empty() {
+                empties += 1;
+                if empties > EMPTY_ELEMENT_ALLOWANCE {
+                    return Err(Rejection::TooManyHeaders);
+                }
+            } else {
+                names += 1;
+                if names > max_names {
+                    return Err(Rejection::TooManyHeaders);
+                }
+                if name.len() > longest {
+                    return Err(Rejection::Header(&name[..=longest]));
+                }
+                if !allows(allowed, credentials, name) {
+                    return Err(Rejection::Header(name));
+                }
+            }
+            match next {
+                Some(after) => rest = after,
+                None => break,
+            }
+        }
+    }
+    Ok(names > 0)
+}
+
+fn allows(allowed: AllowHeaders, credentials: bool, name: &[u8]) -> bool {
+    match allowed {
+        AllowHeaders::List { names, .. } => names
+            .iter()
+            .any(|allowed| allowed.as_bytes().eq_ignore_ascii_case(name)),
+        // Without credentials a browser reads `*` as "any name but authorization".
+        AllowHeaders::Any { authorization } => {
+            is_token(name)
+                && (credentials || authorization || !name.eq_ignore_ascii_case(b"authorization"))
+        }
+    }
+}
+
+/// Strips the optional whitespace (spaces and tabs) HTTP allows around list elements.
+fn trim(element: &[u8]) -> &[u8] {
+    let start = element
+        .iter()
+        .position(|&b| b != b' ' && b != b'\t')
+        .unwrap_or(element.len());
+    let end = element
+        .iter()
+        .rposition(|&b| b != b' ' && b != b'\t')
+        .map_or(start, |last| last + 1);
+    &element[start..end]
+}
+
+/// An RFC 9110 token: the syntax of header names and methods.
+pub(crate) fn is_token(bytes: &[u8]) -> bool {
+    !bytes.is_empty()
+        && bytes
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::HeaderValue;
+
+    const LIST: AllowHeaders = AllowHeaders::List {
+        names: &["content-type", "x-api-key"],
+        longest: 12,
+    };
+
+    fn request(lines: &[&'static str]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for line in lines {
+            map.append(
+                header::ACCESS_CONTROL_REQUEST_HEADERS,
+                HeaderValue::from_static(line),
+            );
+        }
+        map
+    }
+
+    fn run(lines: &[&'static str], allowed: AllowHeaders) -> Result<bool, String> {
+        check(&request(lines), allowed, false).map_err(|r| r.to_string())
+    }
+
+    #[test]
+    fn tolerates_case_order_whitespace_empty_elements_and_split_lines() {
+        assert_eq!(run(&["Content-Type,X-API-KEY"], LIST), Ok(true));
+        assert_eq!(run(&[" x-api-key ,\tcontent-type\t"], LIST), Ok(true));
+        assert_eq!(run(&["x-api-key,,", ",content-type"], LIST), Ok(true));
+        assert_eq!(run(&["x-api-key", "content-type"], LIST), Ok(true));
+        assert_eq!(run(&[], LIST), Ok(false));
+        assert_eq!(run(&["", " , "], LIST), Ok(false));
+    }
+
+    #[test]
+    fn names_the_first_unlisted_element() {
+        assert_eq!(
+            run(&["content-type, x-other"], LIST),
+            Err("request header `x-other` is not allowed".into())
+        );
+        assert_eq!(
+            run(&["content type"], LIST),
+            Err("request header `content type` is not allowed".into())
+        );
+    }
+
+    #[test]
+    fn stops_at_the_policys_bounds() {
+        // Three names cannot all be allowed by a list of two, whatever they are.
+        assert_eq!(
+            run(&["content-type,x-api-key,content-type"], LIST),
+            Err("`Access-Control-Request-Headers` lists more names than the policy allows".into())
+        );
+        assert_eq!(
+            run(&[",,,,,,,,,"], LIST),
+            Err("`Access-Control-Request-Headers` lists more names than the policy allows".into())
+        );
+        // Longer than the longest allowed name: cut one byte past it.
+        assert_eq!(
+            run(&["content-typex"], LIST),
+            Err("request header `content-typex` is not allowed".into())
+        );
+        assert_eq!(
+            run(&["content-type-and-much-more-without-a-comma"], LIST),
+            Err("request header `content-type-` is not allowed".into())
+        );
+    }
+
+    #[test]
+    fn star_allows_any_token_but_authorization_needs_listing_without_credentials() {
+        let any = AllowHeaders::Any {
+            authorization: false,
+        };
+        assert_eq!(run(&["x-anything, content-type"], any), Ok(true));
+        assert!(run(&["authorization"], any).is_err());
+        assert!(run(&["x(y)"], any).is_err());
+        let with_auth = AllowHeaders::Any {
+            authorization: true,
+        };
+        assert_eq!(run(&["Authorization"], with_auth), Ok(true));
+        assert_eq!(check(&request(&["authorization"]), any, true), Ok(true));
+    }
+
+    #[test]
+    fn non_ascii_bytes_are_rejected_without_panicking() {
+        let mut map = HeaderMap::new();
+        map.insert(
+            header::ACCESS_CONTROL_REQUEST_HEADERS,
+            HeaderValue::from_bytes(b"content-type, x-\xff\xfe").unwrap(),
+        );
+        assert_eq!(
+            check(&map, LIST, false),
+            Err(Rejection::Header(b"x-\xff\xfe"))
+        );
+    }
+}
