@@ -1,0 +1,126 @@
+//! Origin matching: exact, subdomains at any depth, ports, schemes, and hostile values.
+
+mod common;
+
+use common::{headers, preflight};
+use cors_runtime::{CorsPolicy, Rejection, cors_policy};
+use http::HeaderValue;
+
+static POLICY: CorsPolicy = cors_policy! {
+    allow_origins: [
+        "https://app.example.com",
+        "https://*.example.com",
+        "https://*.api.example.org:8443",
+        "http://localhost:*",
+        "https://*.dev.example.net:*",
+        "http://[::1]:3000",
+        "tauri://localhost",
+    ],
+};
+
+#[test]
+fn exact_origins_match_byte_for_byte() {
+    assert!(POLICY.allows_origin(b"https://app.example.com"));
+    assert!(POLICY.allows_origin(b"http://[::1]:3000"));
+    assert!(POLICY.allows_origin(b"tauri://localhost"));
+    for near in [
+        "https://app.example.com/",
+        "https://app.example.com.",
+        "https://APP.example.com",
+        "HTTPS://app.example.com",
+        " https://app.example.com",
+        "https://app.example.com ",
+        "https://app.example.com:443",
+        "http://[::1]:3001",
+        "http://[::1]",
+        "tauri://localhost:1",
+    ] {
+        assert!(!POLICY.allows_origin(near.as_bytes()), "{near}");
+    }
+}
+
+#[test]
+fn subdomain_patterns_match_any_depth_but_never_the_apex_or_look_alikes() {
+    for allowed in ["https://a.example.com", "https://a.b.example.com", "https://x.y.z.w.example.com"] {
+        assert!(POLICY.allows_origin(allowed.as_bytes()), "{allowed}");
+    }
+    for refused in [
+        "https://example.com",
+        "https://evilexample.com",
+        "https://example.com.evil.com",
+        "https://a.example.com.evil.com",
+        "https://.example.com",
+        "https://a..example.com",
+        "http://a.example.com",
+        "https://a.example.com:8443",
+        "https://a.example.co",
+        "https://a_example.com",
+        "https://a/.example.com",
+        "https://a@b.example.com",
+    ] {
+        assert!(!POLICY.allows_origin(refused.as_bytes()), "{refused}");
+    }
+}
+
+#[test]
+fn port_patterns() {
+    assert!(POLICY.allows_origin(b"https://v1.api.example.org:8443"));
+    assert!(!POLICY.allows_origin(b"https://v1.api.example.org"));
+    assert!(!POLICY.allows_origin(b"https://v1.api.example.org:8444"));
+    assert!(!POLICY.allows_origin(b"https://api.example.org:8443"));
+
+    for allowed in ["http://localhost", "http://localhost:1", "http://localhost:5173", "http://localhost:65535"] {
+        assert!(POLICY.allows_origin(allowed.as_bytes()), "{allowed}");
+    }
+    for refused in [
+        "http://localhost:0",
+        "http://localhost:65536",
+        "http://localhost:05173",
+        "http://localhost:",
+        "http://localhost:51a",
+        "http://localhost.evil.com",
+        "http://localhost.evil.com:80",
+        "http://localhostx",
+        "https://localhost:5173",
+    ] {
+        assert!(!POLICY.allows_origin(refused.as_bytes()), "{refused}");
+    }
+
+    assert!(POLICY.allows_origin(b"https://a.dev.example.net"));
+    assert!(POLICY.allows_origin(b"https://a.b.dev.example.net:9000"));
+    assert!(!POLICY.allows_origin(b"https://dev.example.net:9000"));
+}
+
+#[test]
+fn malformed_and_non_utf8_origins_are_refused_without_panicking() {
+    let hostile: [&[u8]; 8] = [
+        b"",
+        b"null",
+        b"https://",
+        b"https://\xff.example.com",
+        b"https://a.example.com\xff",
+        b"\xff\xfe",
+        b"https://a.example.com:\xff",
+        b"http://localhost:\x80",
+    ];
+    for origin in hostile {
+        assert!(!POLICY.allows_origin(origin), "{}", origin.escape_ascii());
+        let request = headers(&[("origin", origin), ("access-control-request-method", b"GET")]);
+        assert_eq!(preflight(&POLICY, &request).rejection(), Some(Rejection::Origin(origin)));
+    }
+    let mut long = format!("https://{}.example.com", "a".repeat(8 * 1024)).into_bytes();
+    long[100] = b'A';
+    assert!(!POLICY.allows_origin(&long));
+}
+
+#[test]
+fn an_echoed_pattern_match_is_the_requests_own_value() {
+    let request = headers(&[("origin", b"https://deep.sub.example.com")]);
+    let verdict = common::actual(&POLICY, &http::Method::GET, &request);
+    let mut response = http::HeaderMap::new();
+    verdict.write_headers(&mut response);
+    assert_eq!(
+        response.get("access-control-allow-origin"),
+        Some(&HeaderValue::from_static("https://deep.sub.example.com"))
+    );
+}
