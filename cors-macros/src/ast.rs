@@ -97,7 +97,12 @@ impl Policy {
         for (position, Entry { key, value }) in entries.into_iter().enumerate() {
             let name = key.to_string();
             let Some(which) = Key::from_name(&name) else {
-                let message = match Key::nearest(&name) {
+                let nearest = Key::nearest(&name);
+                if nearest == Some(Key::AllowOrigins) {
+                    // Reporting `allow_origins` missing as well would only repeat this error.
+                    given.push((Key::AllowOrigins, key.clone()));
+                }
+                let message = match nearest {
                     Some(near) => format!("unknown key `{name}`; did you mean `{}`?", near.name()),
                     None => format!("unknown key `{name}`; the keys are {}", key_list()),
                 };
@@ -155,7 +160,7 @@ impl Policy {
         }
         let Some(allow_origins) = draft.allow_origins else {
             if given.iter().any(|(key, _)| *key == Key::AllowOrigins) {
-                return None; // given, but wrong: already reported
+                return None; // given, or misspelt, but wrong: already reported
             }
             errors.push(
                 Span::call_site(),
@@ -474,7 +479,6 @@ mod tests {
                 "`*` cannot be mixed with methods: write `allow_methods: *` to allow any method, or list methods only",
                 "duplicate key `allow_methods`; each key may be given once (the first `allow_methods` is kept)",
                 "unknown key `frobnicate`; the keys are `allow_origins`, `allow_methods`, `allow_headers`, `expose_headers`, `allow_credentials`, `max_age`, `allow_private_network`, `preflight_success_status`, `dangerously_allow_insecure_origins`, `dangerously_allow_public_suffix_subdomains`",
-                "missing `allow_origins`: list the origins that may read responses, such as `allow_origins: [\"https://app.example.com\"]`, or write `allow_origins: *`",
             ]
         );
     }

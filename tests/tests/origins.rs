@@ -41,7 +41,11 @@ fn exact_origins_match_byte_for_byte() {
 
 #[test]
 fn subdomain_patterns_match_any_depth_but_never_the_apex_or_look_alikes() {
-    for allowed in ["https://a.example.com", "https://a.b.example.com", "https://x.y.z.w.example.com"] {
+    for allowed in [
+        "https://a.example.com",
+        "https://a.b.example.com",
+        "https://x.y.z.w.example.com",
+    ] {
         assert!(POLICY.allows_origin(allowed.as_bytes()), "{allowed}");
     }
     for refused in [
@@ -69,7 +73,12 @@ fn port_patterns() {
     assert!(!POLICY.allows_origin(b"https://v1.api.example.org:8444"));
     assert!(!POLICY.allows_origin(b"https://api.example.org:8443"));
 
-    for allowed in ["http://localhost", "http://localhost:1", "http://localhost:5173", "http://localhost:65535"] {
+    for allowed in [
+        "http://localhost",
+        "http://localhost:1",
+        "http://localhost:5173",
+        "http://localhost:65535",
+    ] {
         assert!(POLICY.allows_origin(allowed.as_bytes()), "{allowed}");
     }
     for refused in [
@@ -105,8 +114,14 @@ fn malformed_and_non_utf8_origins_are_refused_without_panicking() {
     ];
     for origin in hostile {
         assert!(!POLICY.allows_origin(origin), "{}", origin.escape_ascii());
-        let request = headers(&[("origin", origin), ("access-control-request-method", b"GET")]);
-        assert_eq!(preflight(&POLICY, &request).rejection(), Some(Rejection::Origin(origin)));
+        let request = headers(&[
+            ("origin", origin),
+            ("access-control-request-method", b"GET"),
+        ]);
+        assert_eq!(
+            preflight(&POLICY, &request).rejection(),
+            Some(Rejection::Origin(origin))
+        );
     }
     let mut long = format!("https://{}.example.com", "a".repeat(8 * 1024)).into_bytes();
     long[100] = b'A';

@@ -13,14 +13,23 @@ static POLICY: CorsPolicy = cors_policy! {
 #[test]
 fn a_renamed_runtime_still_expands_and_answers() {
     let mut request = HeaderMap::new();
-    request.insert(header::ORIGIN, HeaderValue::from_static("https://a.example.com"));
-    request.insert(header::ACCESS_CONTROL_REQUEST_METHOD, HeaderValue::from_static("PUT"));
+    request.insert(
+        header::ORIGIN,
+        HeaderValue::from_static("https://a.example.com"),
+    );
+    request.insert(
+        header::ACCESS_CONTROL_REQUEST_METHOD,
+        HeaderValue::from_static("PUT"),
+    );
     let Verdict::Preflight(preflight) = POLICY.check(&Method::OPTIONS, &request) else {
         panic!("expected a preflight");
     };
     assert!(preflight.is_allowed());
     let mut response = HeaderMap::new();
     preflight.write_headers(&mut response);
-    assert_eq!(response[header::ACCESS_CONTROL_ALLOW_ORIGIN], "https://a.example.com");
+    assert_eq!(
+        response[header::ACCESS_CONTROL_ALLOW_ORIGIN],
+        "https://a.example.com"
+    );
     assert_eq!(response[header::ACCESS_CONTROL_MAX_AGE], "600");
 }

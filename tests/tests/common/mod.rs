@@ -51,14 +51,21 @@ pub fn preflight_response(policy: &CorsPolicy, request: &HeaderMap) -> HeaderMap
 }
 
 /// The headers an actual request adds to `response`.
-pub fn actual_response(policy: &CorsPolicy, request: &HeaderMap, mut response: HeaderMap) -> HeaderMap {
+pub fn actual_response(
+    policy: &CorsPolicy,
+    request: &HeaderMap,
+    mut response: HeaderMap,
+) -> HeaderMap {
     actual(policy, &Method::GET, request).write_headers(&mut response);
     response
 }
 
 /// Every line of `name`, as strings.
 pub fn lines<'a>(map: &'a HeaderMap, name: &str) -> Vec<&'a str> {
-    map.get_all(name).iter().map(|v| v.to_str().unwrap()).collect()
+    map.get_all(name)
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .collect()
 }
 
 /// The single value of `name`, or `None`; fails if the header has several lines.
