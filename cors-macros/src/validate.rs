@@ -10,14 +10,20 @@ use std::fmt::Display;
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote_spanned};
 
-use crate::ast::{AnyOr, Policy, Setting, Spanned};
+use crate::ast::{AnyOr, Policy, Setting, Spanned, is_true};
 use crate::errors::Errors;
+use crate::origin::{HostKind, OriginPattern};
 
 type Rule = fn(&Policy, &mut Errors);
 
 /// Every rule, in the order their errors are reported.
 const RULES: &[Rule] = &[
     credentials_with_any_origin,
+    credentials_with_any_exposed_header,
+    insecure_origins_with_credentials,
+    public_suffix_wildcards_with_credentials,
+    opt_ins_take_effect,
+    private_network_with_any_origin,
     duplicate_origins,
     method_names,
     request_header_names,
@@ -50,6 +56,150 @@ fn credentials_with_any_origin(policy: &Policy, errors: &mut Errors) {
          credentials, as in `allow_origins: [\"https://app.example.com\"]`, or remove \
          `allow_credentials`",
     );
+}
+
+/// With credentials, `Access-Control-Expose-Headers: *` names a header called `*`.
+fn credentials_with_any_exposed_header(policy: &Policy, errors: &mut Errors) {
+    let (Some(credentials), Some(expose)) = (&policy.allow_credentials, &policy.expose_headers)
+    else {
+        return;
+    };
+    if credentials.value && matches!(expose.value, AnyOr::Any) {
+        conflict(
+            errors,
+            credentials,
+            expose,
+            "`expose_headers: *` does not expose every header when `allow_credentials: true`: \
+             browsers then read `*` as a header named `*`; list the headers to expose, as in \
+             `expose_headers: [\"x-request-id\"]`",
+        );
+    }
+}
+
+/// Whether browsers treat an origin as potentially trustworthy: `https`, a loopback address,
+/// or `localhost` and its subdomains.
+fn is_secure(pattern: &OriginPattern) -> bool {
+    let host = pattern.host.strip_suffix('.').unwrap_or(&pattern.host);
+    pattern.scheme == "https"
+        || host == "localhost"
+        || host.ends_with(".localhost")
+        || host == "[::1]"
+        || (pattern.host_kind == HostKind::Ipv4 && host.starts_with("127."))
+}
+
+fn origin_list(policy: &Policy) -> &[Spanned<OriginPattern>] {
+    match &policy.allow_origins.value {
+        AnyOr::List(patterns) => patterns,
+        AnyOr::Any => &[],
+    }
+}
+
+/// Anyone on the path can impersonate a plain-http origin, and with credentials read the
+/// user's data through it.
+fn insecure_origins_with_credentials(policy: &Policy, errors: &mut Errors) {
+    if !policy.credentials() || is_true(policy.dangerously_allow_insecure_origins.as_ref()) {
+        return;
+    }
+    for pattern in origin_list(policy).iter().filter(|p| !is_secure(&p.value)) {
+        let secure = OriginPattern {
+            scheme: "https".to_owned(),
+            ..pattern.value.clone()
+        };
+        errors.push(
+            pattern.span,
+            format!(
+                "origin `{}` is not secure, and credentials are allowed: anyone on the network \
+                 path can impersonate it and read your users' data; use `{secure}`, or set \
+                 `dangerously_allow_insecure_origins: true`",
+                pattern.value
+            ),
+        );
+    }
+}
+
+/// The domain of a `*.` pattern that is itself on the Public Suffix List, trailing dot aside.
+fn public_suffix_of(pattern: &OriginPattern) -> Option<&str> {
+    if !pattern.subdomains {
+        return None;
+    }
+    let domain = pattern.host.strip_suffix('.').unwrap_or(&pattern.host);
+    psl::suffix(domain.as_bytes())
+        .filter(|suffix| suffix.is_known() && suffix.as_bytes() == domain.as_bytes())
+        .map(|_| domain)
+}
+
+/// `*.github.io` is every GitHub Pages site, and `*.co.uk` every British company: strangers.
+fn public_suffix_wildcards_with_credentials(policy: &Policy, errors: &mut Errors) {
+    if !policy.credentials() || is_true(policy.dangerously_allow_public_suffix_subdomains.as_ref())
+    {
+        return;
+    }
+    for pattern in origin_list(policy) {
+        if let Some(suffix) = public_suffix_of(&pattern.value) {
+            errors.push(
+                pattern.span,
+                format!(
+                    "origin `{}` lets every site under the public suffix `{suffix}` send \
+                     credentials, and those sites have unrelated owners; list your own origins, \
+                     or set `dangerously_allow_public_suffix_subdomains: true`",
+                    pattern.value
+                ),
+            );
+        }
+    }
+}
+
+/// A `dangerously_…` opt-in must be needed by this very policy, so none lingers after the
+/// origins that needed it are gone.
+fn opt_ins_take_effect(policy: &Policy, errors: &mut Errors) {
+    let origins = origin_list(policy);
+    let opt_ins = [
+        (
+            &policy.dangerously_allow_insecure_origins,
+            origins.iter().any(|p| !is_secure(&p.value)),
+            "no origin of this policy is insecure",
+        ),
+        (
+            &policy.dangerously_allow_public_suffix_subdomains,
+            origins.iter().any(|p| public_suffix_of(&p.value).is_some()),
+            "no `*.` pattern of this policy is on a public suffix",
+        ),
+    ];
+    for (setting, needed, otherwise) in opt_ins {
+        let Some(setting) = setting else { continue };
+        let key = &setting.key;
+        let why = if !setting.value {
+            "`false` is the default".to_owned()
+        } else if !policy.credentials() {
+            "it only relaxes a rule for `allow_credentials: true`".to_owned()
+        } else if !needed {
+            otherwise.to_owned()
+        } else {
+            continue;
+        };
+        errors.push(
+            setting.span,
+            format!("`{key}: {}` has no effect: {why}; remove it", setting.value),
+        );
+    }
+}
+
+/// Private Network Access asks a device on a private network whether public sites may reach
+/// it; answering yes to every site defeats it.
+fn private_network_with_any_origin(policy: &Policy, errors: &mut Errors) {
+    let Some(private_network) = policy.allow_private_network.as_ref().filter(|s| s.value) else {
+        return;
+    };
+    if matches!(policy.allow_origins.value, AnyOr::Any) {
+        conflict(
+            errors,
+            private_network,
+            &policy.allow_origins,
+            "`allow_private_network: true` cannot be combined with `allow_origins: *`: it would \
+             let every website on the internet reach this private-network service; list the \
+             origins that may reach it",
+        );
+    }
 }
 
 fn duplicate_origins(policy: &Policy, errors: &mut Errors) {
@@ -98,7 +248,33 @@ fn request_header_names(policy: &Policy, errors: &mut Errors) {
         return;
     };
     for name in &headers.value.names {
-        check_token(name, errors);
+        if !check_token(name, errors) {
+            continue;
+        }
+        let value = name.value.as_str();
+        if FORBIDDEN_REQUEST_HEADERS.contains(&value)
+            || value.starts_with("proxy-")
+            || value.starts_with("sec-")
+        {
+            errors.push(
+                name.span,
+                format!(
+                    "`{value}` is a forbidden request header: browsers never let a script set \
+                     it, so allowing it has no effect; remove it"
+                ),
+            );
+        } else if value.starts_with("access-control-allow-")
+            || value == "access-control-max-age"
+            || value == "access-control-expose-headers"
+        {
+            errors.push(
+                name.span,
+                format!(
+                    "`{value}` is a response header: the server sends it, a request never \
+                     carries it; remove it from `allow_headers`"
+                ),
+            );
+        }
     }
     duplicates(&headers.value.names, "request header", errors);
 }
@@ -112,7 +288,17 @@ fn exposed_header_names(policy: &Policy, errors: &mut Errors) {
         return;
     };
     for name in names {
-        check_token(name, errors);
+        if check_token(name, errors) && matches!(name.value.as_str(), "set-cookie" | "set-cookie2")
+        {
+            errors.push(
+                name.span,
+                format!(
+                    "`{}` can never be exposed: browsers hide it from scripts whatever the \
+                     server says; remove it",
+                    name.value
+                ),
+            );
+        }
     }
     duplicates(names, "exposed header", errors);
 }
@@ -157,8 +343,36 @@ pub fn is_token(text: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
-fn check_token(name: &Spanned<String>, errors: &mut Errors) {
-    if !is_token(&name.value) {
+/// The names browsers never let scripts set (Fetch's forbidden request-header names, less the
+/// `proxy-` and `sec-` prefixes checked beside it).
+const FORBIDDEN_REQUEST_HEADERS: [&str; 21] = [
+    "accept-charset",
+    "accept-encoding",
+    "access-control-request-headers",
+    "access-control-request-method",
+    "connection",
+    "content-length",
+    "cookie",
+    "cookie2",
+    "date",
+    "dnt",
+    "expect",
+    "host",
+    "keep-alive",
+    "origin",
+    "referer",
+    "set-cookie",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "via",
+];
+
+/// Reports a name that is not a token; true when it is one.
+fn check_token(name: &Spanned<String>, errors: &mut Errors) -> bool {
+    let valid = is_token(&name.value);
+    if !valid {
         errors.push(
             name.span,
             format!(
@@ -168,6 +382,7 @@ fn check_token(name: &Spanned<String>, errors: &mut Errors) {
             ),
         );
     }
+    valid
 }
 
 /// Reports every repeat of an already listed value, at the repeat.
@@ -265,5 +480,113 @@ mod tests {
                 "`preflight_success_status: 201` is not allowed; write `204` (the default) or `200` for old clients that reject 204",
             ]
         );
+    }
+
+    #[test]
+    fn credentials_need_secure_origins_unless_opted_in() {
+        let secure = r#"allow_origins: ["https://a.example", "http://localhost:*", "http://127.0.0.1:8080",
+            "http://[::1]:3000", "http://*.localhost:*", "tauri://localhost"], allow_credentials: true"#;
+        assert!(errors(secure).is_empty(), "{:?}", errors(secure));
+        let found = errors(
+            r#"allow_origins: ["http://app.example", "chrome-extension://abc"], allow_credentials: true"#,
+        );
+        assert_eq!(found.len(), 2);
+        assert!(
+            found[0].starts_with("origin `http://app.example` is not secure"),
+            "{found:?}"
+        );
+        assert!(found[0].contains("use `https://app.example`"));
+        let opted = r#"allow_origins: ["http://app.example"], allow_credentials: true,
+            dangerously_allow_insecure_origins: true"#;
+        assert!(errors(opted).is_empty());
+        // Without credentials plain http is fine.
+        assert!(errors(r#"allow_origins: ["http://app.example"]"#).is_empty());
+    }
+
+    #[test]
+    fn credentials_refuse_public_suffix_wildcards_unless_opted_in() {
+        for pattern in [
+            "https://*.github.io",
+            "https://*.co.uk",
+            "https://*.com",
+            "https://*.com.",
+        ] {
+            let found = errors(&format!(
+                r#"allow_origins: ["{pattern}"], allow_credentials: true"#
+            ));
+            assert_eq!(found.len(), 1, "{pattern}: {found:?}");
+            assert!(found[0].contains("public suffix"), "{found:?}");
+        }
+        assert!(
+            errors(r#"allow_origins: ["https://*.example.co.uk"], allow_credentials: true"#)
+                .is_empty()
+        );
+        assert!(errors(r#"allow_origins: ["https://*.github.io"]"#).is_empty());
+        let opted = r#"allow_origins: ["https://*.github.io"], allow_credentials: true,
+            dangerously_allow_public_suffix_subdomains: true"#;
+        assert!(errors(opted).is_empty());
+    }
+
+    #[test]
+    fn opt_ins_without_effect_are_errors() {
+        let cases = [
+            (
+                r#"allow_origins: ["https://a.example"], dangerously_allow_insecure_origins: true"#,
+                "only relaxes",
+            ),
+            (
+                r#"allow_origins: ["https://a.example"], allow_credentials: true, dangerously_allow_insecure_origins: true"#,
+                "no origin of this policy is insecure",
+            ),
+            (
+                r#"allow_origins: ["https://*.a.example"], allow_credentials: true, dangerously_allow_public_suffix_subdomains: true"#,
+                "no `*.` pattern",
+            ),
+            (
+                r#"allow_origins: ["https://a.example"], dangerously_allow_public_suffix_subdomains: false"#,
+                "`false` is the default",
+            ),
+        ];
+        for (source, why) in cases {
+            let found = errors(source);
+            assert_eq!(found.len(), 1, "{found:?}");
+            assert!(
+                found[0].contains("has no effect") && found[0].contains(why),
+                "{found:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn header_name_rules() {
+        let found = errors(
+            r#"allow_origins: *, allow_headers: ["Cookie", "proxy-authorization", "sec-fetch-mode",
+               "access-control-allow-origin", "x-fine", "content-type"],
+               expose_headers: ["Set-Cookie", "x-fine"]"#,
+        );
+        assert_eq!(found.len(), 5, "{found:?}");
+        assert!(found[0].starts_with("`cookie` is a forbidden request header"));
+        assert!(found[1].starts_with("`proxy-authorization` is a forbidden"));
+        assert!(found[2].starts_with("`sec-fetch-mode` is a forbidden"));
+        assert!(found[3].starts_with("`access-control-allow-origin` is a response header"));
+        assert!(found[4].starts_with("`set-cookie` can never be exposed"));
+    }
+
+    #[test]
+    fn star_conflicts_with_credentials_and_private_network() {
+        let found = errors(
+            r#"allow_origins: ["https://a.example"], allow_credentials: true, expose_headers: *"#,
+        );
+        assert!(
+            found[0].starts_with("`expose_headers: *` does not expose"),
+            "{found:?}"
+        );
+        assert_eq!(found[1], "note: in conflict with `allow_credentials` here");
+        let found = errors("allow_origins: *, allow_private_network: true");
+        assert!(
+            found[0].starts_with("`allow_private_network: true` cannot be combined"),
+            "{found:?}"
+        );
+        assert_eq!(found[1], "note: in conflict with `allow_origins` here");
     }
 }

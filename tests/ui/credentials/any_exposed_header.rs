@@ -1,0 +1,9 @@
+use cors_runtime::{CorsPolicy, cors_policy};
+
+static POLICY: CorsPolicy = cors_policy! {
+    allow_origins: ["https://app.example.com"],
+    allow_credentials: true,
+    expose_headers: *,
+};
+
+fn main() {}

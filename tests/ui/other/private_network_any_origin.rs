@@ -1,0 +1,8 @@
+use cors_runtime::{CorsPolicy, cors_policy};
+
+static POLICY: CorsPolicy = cors_policy! {
+    allow_origins: *,
+    allow_private_network: true,
+};
+
+fn main() {}
