@@ -415,7 +415,7 @@ fn lower_integer(key: Key, value: &Value, errors: &mut Errors) -> Option<u64> {
             Err(error) => errors.add(error),
         },
         Value::Negative(minus, _) => {
-            errors.push(minus.span, format!("`{}` cannot be negative", key.name()))
+            errors.push(minus.span, format!("`{}` cannot be negative", key.name()));
         }
         _ => wrong_kind(errors, key, value, "a whole number"),
     }

@@ -107,9 +107,10 @@ fn generate(private: &TokenStream, policy: &Policy) -> TokenStream {
     );
     let credentials = policy.credentials();
     let private_network = is_true(policy.allow_private_network.as_ref());
-    let status = match policy.preflight_success_status.as_ref().map(|s| s.value) {
-        Some(200) => quote!(#private::StatusCode::OK),
-        _ => quote!(#private::StatusCode::NO_CONTENT),
+    let status = if policy.preflight_success_status.as_ref().map(|s| s.value) == Some(200) {
+        quote!(#private::StatusCode::OK)
+    } else {
+        quote!(#private::StatusCode::NO_CONTENT)
     };
     quote!({
         #matcher
@@ -128,11 +129,10 @@ fn generate(private: &TokenStream, policy: &Policy) -> TokenStream {
 }
 
 fn optional_value(private: &TokenStream, value: Option<String>) -> TokenStream {
-    match value {
-        Some(value) => {
-            quote!(::core::option::Option::Some(#private::HeaderValue::from_static(#value)))
-        }
-        None => quote!(::core::option::Option::None),
+    if let Some(value) = value {
+        quote!(::core::option::Option::Some(#private::HeaderValue::from_static(#value)))
+    } else {
+        quote!(::core::option::Option::None)
     }
 }
 

@@ -1,8 +1,8 @@
 //! The procedural macro behind `cors_runtime::cors_policy!`.
 //!
 //! Use it through `cors-runtime`, which re-exports it and passes its own path in. The work flows
-//! one way: [`parse`] reads the tokens into a syntax tree that keeps every span, [`ast`] lowers it
-//! into a normalized policy, [`validate`] checks the policy as a whole, and [`expand`] writes the
+//! one way: `parse` reads the tokens into a syntax tree that keeps every span, `ast` lowers it
+//! into a normalized policy, `validate` checks the policy as a whole, and `expand` writes the
 //! Rust code. Errors from every phase are collected and reported together.
 
 mod ast;

@@ -19,11 +19,11 @@ pub const ANY_MAX_NAME_LENGTH: usize = 128;
 /// Each element costs at most `longest + 2 * WHITESPACE_ALLOWANCE` bytes of reading, and at most
 /// `count + EMPTY_ELEMENT_ALLOWANCE` elements are read, where `longest` and `count` describe the
 /// policy's list; past either bound the request is rejected without reading the rest.
-pub(crate) fn check<'r>(
-    request: &'r HeaderMap,
+pub(crate) fn check(
+    request: &HeaderMap,
     allowed: AllowHeaders,
     credentials: bool,
-) -> Result<bool, Rejection<'r>> {
+) -> Result<bool, Rejection<'_>> {
     let (max_names, longest) = match allowed {
         AllowHeaders::List { names, longest } => (names.len(), longest),
         AllowHeaders::Any { .. } => (ANY_MAX_NAMES, ANY_MAX_NAME_LENGTH),

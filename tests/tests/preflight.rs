@@ -231,16 +231,15 @@ fn wildcard_policy_answers_with_stars() {
 
 #[test]
 fn star_headers_leave_out_authorization_unless_listed() {
+    static WITH_AUTH: CorsPolicy = cors_policy! {
+        allow_origins: *,
+        allow_headers: [*, "authorization"],
+    };
     let request = preflight_request("https://anyone.example", "GET", Some("authorization"));
     assert_eq!(
         preflight(&OPEN, &request).rejection(),
         Some(Rejection::Header(b"authorization"))
     );
-
-    static WITH_AUTH: CorsPolicy = cors_policy! {
-        allow_origins: *,
-        allow_headers: [*, "authorization"],
-    };
     let response = preflight_response(&WITH_AUTH, &request);
     assert_eq!(
         one(&response, "access-control-allow-headers"),
