@@ -206,6 +206,29 @@ fn wrong_kind(errors: &mut Errors, key: Key, value: &Value, expected: &str) {
     errors.push(value.span(), format!("`{}` takes {expected}", key.name()));
 }
 
+/// A value that is `*` or `[…]`.
+enum StarOr<'v> {
+    Star,
+    Items(&'v [Item]),
+}
+
+/// Reads `*` or `[…]`; any other value is reported as the wrong kind.
+fn star_or_items<'v>(
+    value: &'v Value,
+    errors: &mut Errors,
+    key: Key,
+    expected: &str,
+) -> Option<StarOr<'v>> {
+    match value {
+        Value::Star(_) => Some(StarOr::Star),
+        Value::List { items, .. } => Some(StarOr::Items(items)),
+        _ => {
+            wrong_kind(errors, key, value, expected);
+            None
+        }
+    }
+}
+
 fn lower_origins(value: &Value, errors: &mut Errors) -> Option<AnyOr<OriginPattern>> {
     const EXPECTED: &str = "`*` or a list of origins, such as `[\"https://app.example.com\"]`";
     let items = match value {
@@ -269,18 +292,14 @@ pub fn normalize_method(method: &str) -> String {
 }
 
 fn lower_methods(value: &Value, errors: &mut Errors) -> Option<AnyOr<String>> {
-    let items = match value {
-        Value::Star(_) => return Some(AnyOr::Any),
-        Value::List { items, .. } => items,
-        _ => {
-            wrong_kind(
-                errors,
-                Key::AllowMethods,
-                value,
-                "`*` or a list of methods, such as `[PUT, DELETE]`",
-            );
-            return None;
-        }
+    let StarOr::Items(items) = star_or_items(
+        value,
+        errors,
+        Key::AllowMethods,
+        "`*` or a list of methods, such as `[PUT, DELETE]`",
+    )?
+    else {
+        return Some(AnyOr::Any);
     };
     let mut methods = Vec::new();
     for item in items {
@@ -338,23 +357,17 @@ fn header_name(item: &Item, errors: &mut Errors) -> Option<Spanned<String>> {
 }
 
 fn lower_request_headers(value: &Value, errors: &mut Errors) -> Option<RequestHeaders> {
-    let items = match value {
-        Value::Star(star) => {
-            return Some(RequestHeaders {
-                any: Some(star.span),
-                names: Vec::new(),
-            });
-        }
-        Value::List { items, .. } => items,
-        _ => {
-            wrong_kind(
-                errors,
-                Key::AllowHeaders,
-                value,
-                "`*` or a list of header names, such as `[\"content-type\"]`",
-            );
-            return None;
-        }
+    let StarOr::Items(items) = star_or_items(
+        value,
+        errors,
+        Key::AllowHeaders,
+        "`*` or a list of header names, such as `[\"content-type\"]`",
+    )?
+    else {
+        return Some(RequestHeaders {
+            any: Some(value.span()),
+            names: Vec::new(),
+        });
     };
     let mut headers = RequestHeaders {
         any: None,
@@ -372,18 +385,14 @@ fn lower_request_headers(value: &Value, errors: &mut Errors) -> Option<RequestHe
 }
 
 fn lower_expose_headers(value: &Value, errors: &mut Errors) -> Option<AnyOr<String>> {
-    let items = match value {
-        Value::Star(_) => return Some(AnyOr::Any),
-        Value::List { items, .. } => items,
-        _ => {
-            wrong_kind(
-                errors,
-                Key::ExposeHeaders,
-                value,
-                "`*` or a list of header names, such as `[\"x-request-id\"]`",
-            );
-            return None;
-        }
+    let StarOr::Items(items) = star_or_items(
+        value,
+        errors,
+        Key::ExposeHeaders,
+        "`*` or a list of header names, such as `[\"x-request-id\"]`",
+    )?
+    else {
+        return Some(AnyOr::Any);
     };
     let mut names = Vec::new();
     for item in items {
