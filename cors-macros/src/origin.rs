@@ -175,14 +175,16 @@ fn parse_strict(text: &str) -> Result<OriginPattern, OriginError> {
             text.len()
         )));
     }
-    if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(
-            OriginError::new("contains whitespace or a control character").fix(
-                text.chars()
-                    .filter(|c| !c.is_whitespace() && !c.is_control())
-                    .collect::<String>(),
-            ),
-        );
+    let space = |c: char| c.is_whitespace() || c.is_control();
+    if text.chars().any(space) {
+        let error = OriginError::new("contains whitespace or a control character");
+        // Only spaces around the pattern have an obvious fix; inside it, the intent is unclear.
+        let trimmed = text.trim_matches(space);
+        return Err(if trimmed.chars().any(space) {
+            error
+        } else {
+            error.fix(trimmed)
+        });
     }
     let Some((scheme, rest)) = text.split_once("://") else {
         return Err(OriginError::new("has no scheme").fix(format!("https://{text}")));
@@ -202,12 +204,15 @@ fn parse_strict(text: &str) -> Result<OriginPattern, OriginError> {
             "has userinfo (`…@`), which `Origin` never has",
         ));
     }
-    let (host, port) = split_port(rest)?;
-    let port = parse_port(scheme, port)?;
+    let (host, port_text) = split_port(rest)?;
+    let port = parse_port(scheme, port_text)?;
     let (host, subdomains) = match host.strip_prefix("*.") {
         Some(domain) => (domain, true),
         None => (host, false),
     };
+    if !host.is_ascii() {
+        return Err(non_ascii_host(scheme, host, subdomains, port_text));
+    }
     if host.contains('*') {
         return Err(OriginError::new(
             "has a wildcard that is not a whole leftmost label; \
@@ -243,14 +248,14 @@ fn check_scheme(scheme: &str) -> Result<(), OriginError> {
             scheme.escape_debug()
         )));
     }
+    if scheme.eq_ignore_ascii_case("file") {
+        return Err(OriginError::new(
+            "cannot be allowed: `file:` pages send the origin `null`, which any site can forge",
+        ));
+    }
     if scheme.chars().any(|c| c.is_ascii_uppercase()) {
         return Err(OriginError::new(
             "has an uppercase scheme, but browsers send it in lowercase",
-        ));
-    }
-    if scheme == "file" {
-        return Err(OriginError::new(
-            "cannot be allowed: `file:` pages send the origin `null`, which any site can forge",
         ));
     }
     Ok(())
@@ -324,11 +329,6 @@ fn check_host(host: &str) -> Result<HostKind, OriginError> {
     if host.is_empty() {
         return Err(OriginError::new("has an empty host"));
     }
-    if !host.is_ascii() {
-        return Err(OriginError::new(
-            "has a non-ASCII host; browsers send international names in punycode (`xn--…`)",
-        ));
-    }
     if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
         return check_ipv6(inner);
     }
@@ -365,6 +365,20 @@ fn check_host(host: &str) -> Result<HostKind, OriginError> {
         };
     }
     Ok(HostKind::Domain)
+}
+
+/// Browsers send an international domain name in its ASCII (punycode) form, which is the fix.
+fn non_ascii_host(scheme: &str, host: &str, subdomains: bool, port: Option<&str>) -> OriginError {
+    let error =
+        OriginError::new("has a non-ASCII host, but browsers send international names in punycode");
+    match idna::domain_to_ascii_strict(host) {
+        Ok(ascii) => {
+            let wildcard = if subdomains { "*." } else { "" };
+            let port = port.map(|p| format!(":{p}")).unwrap_or_default();
+            error.fix(format!("{scheme}://{wildcard}{ascii}{port}"))
+        }
+        Err(_) => OriginError::new("has a non-ASCII host that is not a valid domain name"),
+    }
 }
 
 fn check_ipv6(inner: &str) -> Result<HostKind, OriginError> {
@@ -452,6 +466,12 @@ mod tests {
         assert!(err("https://example.com:08080").ends_with("write `https://example.com:8080`"));
         assert!(err("example.com").ends_with("write `https://example.com`"));
         assert!(err(" https://example.com").ends_with("write `https://example.com`"));
+        assert_eq!(
+            err("https://bücher.de"),
+            "origin `https://bücher.de` has a non-ASCII host, but browsers send international \
+             names in punycode; write `https://xn--bcher-kva.de`"
+        );
+        assert!(err("https://*.Bücher.de:*").ends_with("write `https://*.xn--bcher-kva.de:*`"));
     }
 
     #[test]
@@ -475,7 +495,7 @@ mod tests {
             ("http://127.000.0.1", "IPv4"),
             ("http://[0:0:0:0:0:0:0:1]", "`[::1]`"),
             ("http://[::ffff:127.0.0.1]", "IPv4-mapped"),
-            ("https://bücher.de", "punycode"),
+            ("https://a b.de", "whitespace"),
             ("1https://x", "invalid scheme"),
         ] {
             let message = err(text);
