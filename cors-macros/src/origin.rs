@@ -505,4 +505,99 @@ mod tests {
         let long = format!("https://{}.com", "a".repeat(MAX_PATTERN_LENGTH));
         assert!(err(&long).contains("bytes long"));
     }
+
+    /// Origins the URL Standard can produce that the SPEC refuses all the same: empty labels
+    /// (`a..b`), port 0, and IPv4-mapped IPv6 (allow the IPv4 address instead).
+    fn refused_by_the_spec(error: &OriginError) -> bool {
+        ["empty label", "port 0,", "IPv4-mapped"]
+            .iter()
+            .any(|problem| error.problem.contains(problem))
+    }
+
+    /// What a browser sends as `Origin` for a page at `input`, per the URL Standard, for the
+    /// special schemes whose origins are tuples.
+    fn browser_origin(input: &str) -> Option<String> {
+        let origin = url::Url::parse(input).ok()?.origin();
+        origin.is_tuple().then(|| origin.ascii_serialization())
+    }
+
+    /// The parser accepts exactly what browsers serialize, over every combination of a table of
+    /// schemes, hosts, ports and trailers; a fix it offers is what the browser would send.
+    #[test]
+    fn accepts_exactly_what_browsers_serialize() {
+        let schemes = ["http", "https", "HTTPS", "ws", "wss", "ftp", "file"];
+        let hosts = [
+            "example.com",
+            "EXAMPLE.com",
+            "a.b.example.com",
+            "example.com.",
+            "a_b.example",
+            "xn--bcher-kva.de",
+            "bücher.de",
+            "BÜCHER.de",
+            "localhost",
+            "127.0.0.1",
+            "127.1",
+            "0x7f.0.0.1",
+            "127.000.0.1",
+            "1.2.3.4.5",
+            "[::1]",
+            "[0:0::1]",
+            "[::ffff:1.2.3.4]",
+            "[2001:db8::1]",
+            "[2001:DB8::1]",
+            "",
+            "a..b",
+            ".example.com",
+            "exa mple.com",
+            "ex%41mple.com",
+            "user@example.com",
+        ];
+        let ports = [
+            "", ":80", ":443", ":21", ":8080", ":65535", ":65536", ":080", ":", ":x",
+        ];
+        let trailers = ["", "/", "/path", "?q", "#f"];
+        let mut checked = 0;
+        for scheme in schemes {
+            for host in hosts {
+                for port in ports {
+                    for trailer in trailers {
+                        let input = format!("{scheme}://{host}{port}{trailer}");
+                        let browser = browser_origin(&input);
+                        match parse(&input) {
+                            Ok(pattern) => {
+                                assert_eq!(
+                                    browser.as_deref(),
+                                    Some(input.as_str()),
+                                    "accepted {input}"
+                                );
+                                assert_eq!(pattern.to_string(), input);
+                            }
+                            Err(error) if refused_by_the_spec(&error) => {}
+                            Err(error) => {
+                                assert_ne!(
+                                    browser.as_deref(),
+                                    Some(input.as_str()),
+                                    "rejected {input}"
+                                );
+                                if let (Some(fix), Some(browser)) = (&error.fix, &browser) {
+                                    assert_eq!(fix, browser, "fix for {input}");
+                                }
+                            }
+                        }
+                        if let Some(browser) = browser {
+                            let accepted = parse(&browser);
+                            assert!(
+                                accepted.as_ref().is_ok()
+                                    || accepted.as_ref().is_err_and(refused_by_the_spec),
+                                "{browser}, from {input}: {accepted:?}"
+                            );
+                        }
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(checked, 7 * 25 * 10 * 5);
+    }
 }
