@@ -418,15 +418,23 @@ fn lower_bool(key: Key, value: &Value, errors: &mut Errors) -> Option<bool> {
 }
 
 fn lower_integer(key: Key, value: &Value, errors: &mut Errors) -> Option<u64> {
+    let expected = if key == Key::MaxAge {
+        "a whole number of seconds, from 0 to 86400"
+    } else {
+        "a status code: `204` or `200`"
+    };
     match value {
         Value::Lit(Lit::Int(lit)) => match lit.base10_parse::<u64>() {
             Ok(number) => return Some(number),
             Err(error) => errors.add(error),
         },
         Value::Negative(minus, _) => {
-            errors.push(minus.span, format!("`{}` cannot be negative", key.name()));
+            errors.push(
+                minus.span,
+                format!("`{}` cannot be negative; it takes {expected}", key.name()),
+            );
         }
-        _ => wrong_kind(errors, key, value, "a whole number"),
+        _ => wrong_kind(errors, key, value, expected),
     }
     None
 }
@@ -484,7 +492,7 @@ mod tests {
             [
                 "unknown key `allow_origin`; did you mean `allow_origins`?",
                 "`allow_credentials` takes `true` or `false`",
-                "`max_age` cannot be negative",
+                "`max_age` cannot be negative; it takes a whole number of seconds, from 0 to 86400",
                 "`*` cannot be mixed with methods: write `allow_methods: *` to allow any method, or list methods only",
                 "duplicate key `allow_methods`; each key may be given once (the first `allow_methods` is kept)",
                 "unknown key `frobnicate`; the keys are `allow_origins`, `allow_methods`, `allow_headers`, `expose_headers`, `allow_credentials`, `max_age`, `allow_private_network`, `preflight_success_status`, `dangerously_allow_insecure_origins`, `dangerously_allow_public_suffix_subdomains`",
