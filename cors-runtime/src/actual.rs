@@ -5,7 +5,8 @@ use std::fmt;
 use http::HeaderValue;
 use http::header::{self, HeaderMap};
 
-use crate::names::{ACTUAL_RESPONSE_HEADERS, STAR, TRUE};
+use crate::names::{ACTUAL_RESPONSE_HEADERS, TRUE};
+use crate::origin::AllowOrigin;
 use crate::policy::CorsPolicy;
 use crate::vary::VaryOn;
 
@@ -38,17 +39,9 @@ pub struct Actual<'p> {
     origin: ActualOrigin,
 }
 
-/// The `Origin` decision, owned so that it outlives the request.
-pub(crate) enum ActualOrigin {
-    /// `allow_origins: *`: every response is readable.
-    Any,
-    /// An exact origin of the policy, equal to the request's.
-    Exact(&'static str),
-    /// Allowed by a wildcard pattern: the request's value, shared rather than copied.
-    Echo(HeaderValue),
-    /// Not allowed, missing, or sent more than once.
-    Denied,
-}
+/// The `Origin` decision, owned so that it outlives the request; `None` when the origin is
+/// not allowed, missing, or sent more than once.
+pub(crate) type ActualOrigin = Option<AllowOrigin<HeaderValue>>;
 
 impl<'p> Actual<'p> {
     pub(crate) fn new(policy: &'p CorsPolicy, origin: ActualOrigin) -> Self {
@@ -59,7 +52,7 @@ impl<'p> Actual<'p> {
     /// or a `*` policy (even for a request without `Origin`).
     #[must_use]
     pub fn is_allowed(&self) -> bool {
-        !matches!(self.origin, ActualOrigin::Denied)
+        self.origin.is_some()
     }
 
     /// Writes the CORS headers into the handler's response.
@@ -70,25 +63,19 @@ impl<'p> Actual<'p> {
     /// differs by origin, and caches must know.
     pub fn write_headers(&self, headers: &mut HeaderMap) {
         let parts = self.policy.parts();
-        let allow_origin = match &self.origin {
-            ActualOrigin::Any => Some(STAR),
-            ActualOrigin::Exact(origin) => Some(HeaderValue::from_static(origin)),
-            ActualOrigin::Echo(origin) => Some(origin.clone()),
-            ActualOrigin::Denied => None,
-        };
         let vary = VaryOn {
-            origin: !matches!(self.origin, ActualOrigin::Any),
+            origin: !matches!(self.origin, Some(AllowOrigin::Any)),
             preflight: false,
             private_network: false,
         };
-        let Some(allow_origin) = allow_origin else {
+        let Some(allow_origin) = &self.origin else {
             for name in &ACTUAL_RESPONSE_HEADERS {
                 headers.remove(name);
             }
             vary.append_to(headers);
             return;
         };
-        headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin);
+        headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin.value());
         set_or_remove(
             headers,
             &header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
@@ -116,15 +103,12 @@ fn set_or_remove(headers: &mut HeaderMap, name: &header::HeaderName, value: Opti
 
 impl fmt::Debug for Actual<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let origin: &dyn fmt::Debug = match &self.origin {
-            ActualOrigin::Any => &"*",
-            ActualOrigin::Exact(origin) => origin,
-            ActualOrigin::Echo(origin) => origin,
-            ActualOrigin::Denied => &"denied",
-        };
         f.debug_struct("Actual")
             .field("allowed", &self.is_allowed())
-            .field("allow_origin", origin)
+            .field(
+                "allow_origin",
+                &self.origin.as_ref().map(AllowOrigin::value),
+            )
             .finish_non_exhaustive()
     }
 }

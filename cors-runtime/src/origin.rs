@@ -3,6 +3,12 @@
 //! Exact origins are compared by the code `cors_policy!` generates; only the `*.` and `:*` forms
 //! come here, with every piece of the pattern already split and checked at compile time.
 
+use std::borrow::Borrow;
+
+use http::HeaderValue;
+
+use crate::names::STAR;
+
 /// What the generated matcher found for an `Origin` value.
 #[doc(hidden)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -13,6 +19,28 @@ pub enum OriginMatch {
     Exact(&'static str),
     /// Allowed by a wildcard pattern; the request's own value is echoed.
     Pattern,
+}
+
+/// The `Access-Control-Allow-Origin` an allowed request gets. `V` is how the request's own
+/// value is held: borrowed by a preflight, shared (not copied) by an actual request's verdict.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum AllowOrigin<V> {
+    /// `allow_origins: *`.
+    Any,
+    /// An exact origin of the policy, equal to the request's.
+    Exact(&'static str),
+    /// Allowed by a wildcard pattern: the request's value is echoed.
+    Echo(V),
+}
+
+impl<V: Borrow<HeaderValue>> AllowOrigin<V> {
+    pub(crate) fn value(&self) -> HeaderValue {
+        match self {
+            Self::Any => STAR,
+            Self::Exact(origin) => HeaderValue::from_static(origin),
+            Self::Echo(origin) => origin.borrow().clone(),
+        }
+    }
 }
 
 /// The port part of a wildcard pattern.

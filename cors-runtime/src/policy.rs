@@ -6,7 +6,7 @@ use http::header::{self, HeaderMap};
 use http::{HeaderValue, Method, StatusCode};
 
 use crate::actual::{Actual, ActualOrigin};
-use crate::origin::OriginMatch;
+use crate::origin::{AllowOrigin, OriginMatch};
 use crate::preflight::Preflight;
 
 /// A CORS policy, built by [`cors_policy!`](crate::cors_policy) and checked at compile time.
@@ -187,15 +187,13 @@ impl CorsPolicy {
 
     fn actual_origin(&self, headers: &HeaderMap) -> ActualOrigin {
         let AllowOrigins::Matching(matcher) = self.parts.origins else {
-            return ActualOrigin::Any;
+            return Some(AllowOrigin::Any);
         };
-        match Self::single_origin(headers) {
-            Ok(Some(origin)) => match matcher(origin.as_bytes()) {
-                OriginMatch::None => ActualOrigin::Denied,
-                OriginMatch::Exact(allowed) => ActualOrigin::Exact(allowed),
-                OriginMatch::Pattern => ActualOrigin::Echo(origin.clone()),
-            },
-            Ok(None) | Err(()) => ActualOrigin::Denied,
+        let origin = Self::single_origin(headers).ok().flatten()?;
+        match matcher(origin.as_bytes()) {
+            OriginMatch::None => None,
+            OriginMatch::Exact(allowed) => Some(AllowOrigin::Exact(allowed)),
+            OriginMatch::Pattern => Some(AllowOrigin::Echo(origin.clone())),
         }
     }
 }

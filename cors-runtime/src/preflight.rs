@@ -9,7 +9,7 @@ use crate::names::{
     ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK, ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK,
     PREFLIGHT_RESPONSE_HEADERS, STAR, STAR_AND_AUTHORIZATION, TRUE,
 };
-use crate::origin::OriginMatch;
+use crate::origin::{AllowOrigin, OriginMatch};
 use crate::policy::{AllowHeaders, AllowMethods, AllowOrigins, CorsPolicy};
 use crate::rejection::Rejection;
 use crate::request_headers::{self, is_token};
@@ -56,18 +56,11 @@ pub struct Preflight<'p, 'r> {
 
 /// What an allowed preflight echoes or answers.
 struct Allowed<'r> {
-    origin: AllowOrigin<'r>,
+    origin: AllowOrigin<&'r HeaderValue>,
     method: AllowMethod<'r>,
     /// At least one request header was asked for.
     headers_requested: bool,
     private_network: bool,
-}
-
-#[derive(Clone, Copy)]
-pub(crate) enum AllowOrigin<'r> {
-    Any,
-    Exact(&'static str),
-    Echo(&'r HeaderValue),
 }
 
 #[derive(Clone, Copy)]
@@ -170,16 +163,6 @@ impl<'p, 'r> Preflight<'p, 'r> {
     }
 }
 
-impl AllowOrigin<'_> {
-    pub(crate) fn value(self) -> HeaderValue {
-        match self {
-            Self::Any => STAR,
-            Self::Exact(origin) => HeaderValue::from_static(origin),
-            Self::Echo(origin) => origin.clone(),
-        }
-    }
-}
-
 /// The checks, in the order of the Fetch Standard's CORS-preflight fetch.
 fn evaluate<'r>(policy: &CorsPolicy, request: &'r HeaderMap) -> Result<Allowed<'r>, Rejection<'r>> {
     let parts = policy.parts();
@@ -203,7 +186,7 @@ fn evaluate<'r>(policy: &CorsPolicy, request: &'r HeaderMap) -> Result<Allowed<'
 fn check_origin(
     origins: AllowOrigins,
     request: &HeaderMap,
-) -> Result<AllowOrigin<'_>, Rejection<'_>> {
+) -> Result<AllowOrigin<&HeaderValue>, Rejection<'_>> {
     let origin = CorsPolicy::single_origin(request)
         .map_err(|()| Rejection::MultipleOrigins)?
         .ok_or(Rejection::Origin(b""))?;
