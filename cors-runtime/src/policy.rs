@@ -73,6 +73,21 @@ pub enum AllowHeaders {
 }
 
 /// What a policy means for one request: see [`CorsPolicy::check`].
+///
+/// ```
+/// use cors_runtime::{cors_policy, CorsPolicy, Verdict};
+/// use http::{header, HeaderMap, HeaderValue, Method};
+///
+/// static API: CorsPolicy = cors_policy! { allow_origins: ["https://app.example.com"] };
+///
+/// let mut request = HeaderMap::new();
+/// request.insert(header::ORIGIN, HeaderValue::from_static("https://app.example.com"));
+/// assert!(matches!(API.check(&Method::GET, &request), Verdict::Actual(_)));
+/// // OPTIONS is a preflight only with Access-Control-Request-Method as well.
+/// assert!(matches!(API.check(&Method::OPTIONS, &request), Verdict::Actual(_)));
+/// request.insert(header::ACCESS_CONTROL_REQUEST_METHOD, HeaderValue::from_static("GET"));
+/// assert!(matches!(API.check(&Method::OPTIONS, &request), Verdict::Preflight(_)));
+/// ```
 #[derive(Debug)]
 pub enum Verdict<'p, 'r> {
     /// A CORS preflight: answer it now with [`Preflight::status`] and
