@@ -230,24 +230,24 @@ fn star_or_items<'v>(
 }
 
 fn lower_origins(value: &Value, errors: &mut Errors) -> Option<AnyOr<OriginPattern>> {
-    const EXPECTED: &str = "`*` or a list of origins, such as `[\"https://app.example.com\"]`";
-    let items = match value {
-        Value::Star(_) => return Some(AnyOr::Any),
-        Value::List { items, .. } => items,
-        Value::Lit(Lit::Str(lit)) => {
-            errors.push(
-                lit.span(),
-                format!(
-                    "`allow_origins` takes a list; write `[{}]`",
-                    quote::ToTokens::to_token_stream(lit)
-                ),
-            );
-            return None;
-        }
-        _ => {
-            wrong_kind(errors, Key::AllowOrigins, value, EXPECTED);
-            return None;
-        }
+    if let Value::Lit(Lit::Str(lit)) = value {
+        errors.push(
+            lit.span(),
+            format!(
+                "`allow_origins` takes a list; write `[{}]`",
+                quote::ToTokens::to_token_stream(lit)
+            ),
+        );
+        return None;
+    }
+    let StarOr::Items(items) = star_or_items(
+        value,
+        errors,
+        Key::AllowOrigins,
+        "`*` or a list of origins, such as `[\"https://app.example.com\"]`",
+    )?
+    else {
+        return Some(AnyOr::Any);
     };
     if items.is_empty() {
         errors.push(

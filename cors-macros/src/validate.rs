@@ -203,9 +203,7 @@ fn private_network_with_any_origin(policy: &Policy, errors: &mut Errors) {
 }
 
 fn duplicate_origins(policy: &Policy, errors: &mut Errors) {
-    if let AnyOr::List(patterns) = &policy.allow_origins.value {
-        duplicates(patterns, "origin", errors);
-    }
+    duplicates(origin_list(policy), "origin", errors);
 }
 
 fn method_names(policy: &Policy, errors: &mut Errors) {
