@@ -35,6 +35,8 @@
 #![warn(missing_docs)]
 
 mod actual;
+#[cfg(feature = "tower")]
+mod layer;
 mod names;
 mod origin;
 mod policy;
@@ -44,6 +46,8 @@ mod request_headers;
 mod vary;
 
 pub use actual::Actual;
+#[cfg(feature = "tower")]
+pub use layer::{Cors, CorsLayer, ResponseFuture};
 pub use policy::{CorsPolicy, Verdict};
 pub use preflight::Preflight;
 pub use rejection::Rejection;
