@@ -1,0 +1,68 @@
+// Runs the cross-origin cases listed in <script id="cases" type="application/json"> one after
+// another, records what the browser let the page see, and writes the results twice: as a table
+// (for people) and as JSON in <pre id="results"> (for the browser test suite).
+"use strict";
+
+async function runFetch(c) {
+  const init = { method: c.method, headers: c.headers || {}, credentials: c.credentials || "same-origin" };
+  if (c.body !== undefined) init.body = c.body;
+  const result = { name: c.name, outcome: "allowed", status: null, read: {} };
+  for (let i = 0; i < (c.repeat || 1); i++) {
+    const response = await fetch(c.url, init);
+    result.status = response.status;
+    for (const name of c.read || []) result.read[name] = response.headers.get(name);
+    await response.text();
+  }
+  return result;
+}
+
+function runWebSocket(c) {
+  return new Promise((resolve) => {
+    const result = { name: c.name, outcome: "blocked", status: null, read: {} };
+    const socket = new WebSocket(c.url);
+    socket.onopen = () => { result.outcome = "allowed"; socket.close(); resolve(result); };
+    socket.onerror = () => resolve(result);
+  });
+}
+
+async function runCase(c) {
+  try {
+    return c.websocket ? await runWebSocket(c) : await runFetch(c);
+  } catch (error) {
+    return { name: c.name, outcome: "blocked", status: null, read: {}, error: String(error) };
+  }
+}
+
+function describe(result) {
+  const read = Object.entries(result.read).map(([k, v]) => `${k}: ${v === null ? "(hidden)" : v}`);
+  return [result.outcome, result.status === null ? "" : `status ${result.status}`, ...read]
+    .filter(Boolean).join(", ");
+}
+
+function row(table, cells, className) {
+  const tr = table.insertRow();
+  if (className) tr.className = className;
+  for (const text of cells) tr.insertCell().textContent = text;
+}
+
+async function main() {
+  const cases = JSON.parse(document.getElementById("cases").textContent);
+  const results = [];
+  const table = document.getElementById("table");
+  for (const c of cases) {
+    const result = await runCase(c);
+    results.push(result);
+    if (table && c.expect) {
+      const agrees = describe(result) === describe({ ...result, ...c.expect });
+      row(table, [c.name, c.what, describe(result), describe({ ...result, ...c.expect }), agrees ? "yes" : "NO"],
+        agrees ? "agree" : "disagree");
+    }
+  }
+  const out = document.createElement("pre");
+  out.id = "results";
+  out.textContent = JSON.stringify(results);
+  document.body.appendChild(out);
+  document.title = "done";
+}
+
+main();
