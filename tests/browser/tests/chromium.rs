@@ -218,7 +218,9 @@ async fn record(request: Request, next: Next) -> Response {
 async fn handler(request: Request) -> Response {
     // Inside a nested router the path has lost its prefix; axum keeps the original.
     let original = request.extensions().get::<axum::extract::OriginalUri>();
-    let path = original.and_then(|uri| uri.path_and_query()).map(ToString::to_string);
+    let path = original
+        .and_then(|uri| uri.path_and_query())
+        .map(ToString::to_string);
     HANDLED.lock().unwrap().push(path.unwrap_or_default());
     let status = request
         .uri()
