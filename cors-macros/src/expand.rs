@@ -5,15 +5,16 @@
 //! shadowed names at the call site do not matter. Output is sorted, so it is the same for the
 //! same policy however it was written.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::ast::{AnyOr, Policy, is_true};
 use crate::errors::Errors;
-use crate::origin::{OriginPattern, PortPattern};
+use crate::origin::OriginPattern;
 use crate::parse::Input;
+use crate::tables::origin_set;
 use crate::validate::validate;
 
 /// The whole macro: read, lower, validate, then generate or report.
@@ -49,13 +50,14 @@ pub fn policy(tokens: TokenStream) -> TokenStream {
 }
 
 fn generate(private: &TokenStream, policy: &Policy) -> TokenStream {
-    let (origins, matcher, patterns) = match &policy.allow_origins.value {
+    let (origins, origin_set, patterns) = match &policy.allow_origins.value {
         AnyOr::Any => (quote!(#private::AllowOrigins::Any), None, Vec::new()),
         AnyOr::List(list) => {
             let patterns: BTreeSet<&OriginPattern> = list.iter().map(|p| &p.value).collect();
+            let set = origin_set(private, &patterns);
             (
-                quote!(#private::AllowOrigins::Matching(__cors_match_origin)),
-                Some(origin_matcher(private, &patterns)),
+                quote!(#private::AllowOrigins::Matching(&__CORS_ORIGINS)),
+                Some(quote!(static __CORS_ORIGINS: #private::OriginSet = #set;)),
                 patterns.iter().map(ToString::to_string).collect(),
             )
         }
@@ -113,7 +115,7 @@ fn generate(private: &TokenStream, policy: &Policy) -> TokenStream {
         quote!(#private::StatusCode::NO_CONTENT)
     };
     quote!({
-        #matcher
+        #origin_set
         #private::CorsPolicy::from_parts(#private::PolicyParts {
             origins: #origins,
             origin_patterns: &[#(#patterns),*],
@@ -134,62 +136,4 @@ fn optional_value(private: &TokenStream, value: Option<String>) -> TokenStream {
     } else {
         quote!(::core::option::Option::None)
     }
-}
-
-/// A function that compares exact origins by length, then bytes, and tries the wildcard
-/// patterns after them.
-fn origin_matcher(private: &TokenStream, patterns: &BTreeSet<&OriginPattern>) -> TokenStream {
-    let mut exact: BTreeMap<usize, Vec<String>> = BTreeMap::new();
-    let mut wildcard = Vec::new();
-    for pattern in patterns {
-        if pattern.is_exact() {
-            let text = pattern.to_string();
-            exact.entry(text.len()).or_default().push(text);
-        } else {
-            wildcard.push(wildcard_check(private, pattern));
-        }
-    }
-    let by_length = exact.iter().map(|(length, origins)| {
-        let bytes = origins.iter().map(|o| Literal::byte_string(o.as_bytes()));
-        quote! {
-            #length => match origin {
-                #( #bytes => return #private::OriginMatch::Exact(#origins), )*
-                _ => {}
-            },
-        }
-    });
-    let exact_match = (!exact.is_empty()).then(|| {
-        quote! {
-            match origin.len() {
-                #(#by_length)*
-                _ => {}
-            }
-        }
-    });
-    quote! {
-        fn __cors_match_origin(origin: &[::core::primitive::u8]) -> #private::OriginMatch {
-            #exact_match
-            #(
-                if #wildcard {
-                    return #private::OriginMatch::Pattern;
-                }
-            )*
-            #private::OriginMatch::None
-        }
-    }
-}
-
-fn wildcard_check(private: &TokenStream, pattern: &OriginPattern) -> TokenStream {
-    let scheme = Literal::byte_string(format!("{}://", pattern.scheme).as_bytes());
-    let host = Literal::byte_string(pattern.host.as_bytes());
-    let subdomains = pattern.subdomains;
-    let port = match pattern.port {
-        PortPattern::Default => quote!(#private::Port::None),
-        PortPattern::Exact(port) => {
-            let port = Literal::byte_string(format!(":{port}").as_bytes());
-            quote!(#private::Port::Exact(#port))
-        }
-        PortPattern::Any => quote!(#private::Port::Any),
-    };
-    quote!(#private::match_pattern(origin, #scheme, #host, #subdomains, #port))
 }

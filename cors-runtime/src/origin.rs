@@ -1,7 +1,4 @@
-//! Matching an `Origin` value against the wildcard patterns of a policy.
-//!
-//! Exact origins are compared by the code `cors_policy!` generates; only the `*.` and `:*` forms
-//! come here, with every piece of the pattern already split and checked at compile time.
+//! Matching an `Origin` value against the origins of a policy, in tables built at compile time.
 
 use std::borrow::Borrow;
 
@@ -9,7 +6,7 @@ use http::HeaderValue;
 
 use crate::names::STAR;
 
-/// What the generated matcher found for an `Origin` value.
+/// What an [`OriginSet`] found for an `Origin` value.
 #[doc(hidden)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OriginMatch {
@@ -55,41 +52,160 @@ pub enum Port {
     Any,
 }
 
-/// Whether `origin` is `scheme` followed by `host` (or by one or more labels and `.host` when
-/// `subdomains` is set) and a port allowed by `port`.
+/// The origins a policy allows, as tables the macro built at compile time.
 ///
-/// `scheme` includes `://`. The labels a subdomain wildcard stands for are what a browser
-/// serializes: non-empty, lowercase ASCII letters, digits, `-` and `_`, separated by single dots.
+/// Exact origins and `scheme://host:*` patterns are looked up whole; `*.` patterns are looked up
+/// by the domain after each dot of the request's host, but only for suffixes whose length is
+/// the length of some pattern's domain. The work per request is one hash of the origin, and at
+/// most one hash per distinct pattern-domain length, whatever the number of origins.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct OriginSet {
+    /// No allowed origin is longer: a longer `Origin` is refused without reading it.
+    pub longest: usize,
+    /// Every exact origin, serialized.
+    pub exact: Table<&'static str>,
+    /// `scheme://host` of every `scheme://host:*` pattern.
+    pub any_port: Table<&'static str>,
+    /// Every `*.` pattern, by its domain.
+    pub subdomains: Table<Subdomain>,
+    /// Bit `n` is set when some `*.` pattern's domain is `n` bytes long.
+    pub subdomain_lengths: [u64; 8],
+}
+
+/// A `*.domain` pattern.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Subdomain {
+    /// The scheme with `://`.
+    pub scheme: &'static str,
+    /// The domain the labels precede, without the leading dot.
+    pub domain: &'static str,
+    pub port: Port,
+}
+
+/// A hash table built at compile time: `buckets.len()` is zero, one (a short list, compared
+/// without hashing), or a power of two indexed by [`bucket_of`].
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Table<T: 'static> {
+    pub buckets: &'static [&'static [T]],
+}
+
+impl<T> Table<T> {
+    fn bucket(&self, key: &[u8]) -> &'static [T] {
+        match self.buckets.len() {
+            0 => &[],
+            1 => self.buckets[0],
+            n => self.buckets[bucket_of(key, n)],
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.buckets.is_empty()
+    }
+}
+
+/// The bucket of `key` among `buckets` (a power of two). `cors-macros` computes the same
+/// function to fill the tables; `tests/tests/origins.rs` checks that the two agree.
 #[doc(hidden)]
 #[must_use]
-pub fn match_pattern(
-    origin: &[u8],
-    scheme: &[u8],
-    host: &[u8],
-    subdomains: bool,
-    port: Port,
-) -> bool {
-    let Some(authority) = origin.strip_prefix(scheme) else {
-        return false;
-    };
-    if !subdomains {
-        return authority
-            .strip_prefix(host)
-            .is_some_and(|rest| port_matches(rest, port));
+#[allow(
+    clippy::cast_possible_truncation,
+    reason = "the bucket count fits in usize"
+)]
+pub fn bucket_of(key: &[u8], buckets: usize) -> usize {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut hash = key.len() as u64;
+    let mut chunks = key.chunks_exact(8);
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        hash = (hash.rotate_left(23) ^ word).wrapping_mul(K);
     }
-    // A subdomain pattern's host is a domain name, so the first colon starts the port.
-    let host_end = authority
-        .iter()
-        .position(|&b| b == b':')
-        .unwrap_or(authority.len());
-    let (request_host, rest) = authority.split_at(host_end);
-    let Some(labels) = request_host
-        .strip_suffix(host)
-        .and_then(|before| before.strip_suffix(b"."))
-    else {
-        return false;
+    let mut tail = [0u8; 8];
+    tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+    hash = (hash.rotate_left(23) ^ u64::from_le_bytes(tail)).wrapping_mul(K);
+    hash ^= hash >> 32;
+    (hash as usize) & (buckets - 1)
+}
+
+impl OriginSet {
+    /// What the set says about an `Origin` value.
+    pub(crate) fn find(&self, origin: &[u8]) -> OriginMatch {
+        if origin.len() > self.longest {
+            return OriginMatch::None;
+        }
+        if let Some(exact) = self
+            .exact
+            .bucket(origin)
+            .iter()
+            .find(|exact| exact.as_bytes() == origin)
+        {
+            return OriginMatch::Exact(exact);
+        }
+        if self.any_port.is_empty() && self.subdomains.is_empty() {
+            return OriginMatch::None;
+        }
+        let Some((scheme, host, rest)) = split_origin(origin) else {
+            return OriginMatch::None;
+        };
+        if !self.any_port.is_empty() && port_matches(rest, Port::Any) {
+            let scheme_and_host = &origin[..scheme.len() + host.len()];
+            if self
+                .any_port
+                .bucket(scheme_and_host)
+                .iter()
+                .any(|pattern| pattern.as_bytes() == scheme_and_host)
+            {
+                return OriginMatch::Pattern;
+            }
+        }
+        if !self.subdomains.is_empty() && self.subdomain_matches(scheme, host, rest) {
+            return OriginMatch::Pattern;
+        }
+        OriginMatch::None
+    }
+
+    fn subdomain_matches(&self, scheme: &[u8], host: &[u8], rest: &[u8]) -> bool {
+        for (dot, _) in host.iter().enumerate().filter(|&(_, &b)| b == b'.') {
+            let domain = &host[dot + 1..];
+            let length = domain.len();
+            if length >= 512 || self.subdomain_lengths[length / 64] & (1 << (length % 64)) == 0 {
+                continue;
+            }
+            let mut candidates = self
+                .subdomains
+                .bucket(domain)
+                .iter()
+                .filter(|pattern| pattern.domain.as_bytes() == domain);
+            if candidates.any(|pattern| {
+                pattern.scheme.as_bytes() == scheme && port_matches(rest, pattern.port)
+            }) {
+                // The labels before this dot are what the wildcard stands for. Trying a later
+                // dot cannot help: its labels include these.
+                return host[..dot].split(|&b| b == b'.').all(is_label);
+            }
+        }
+        false
+    }
+}
+
+/// Splits `scheme://host[:port]` into the scheme (with `://`), the host (an IPv6 host with its
+/// brackets) and what follows the host.
+fn split_origin(origin: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
+    let colon = origin.iter().position(|&b| b == b':')?;
+    let authority = origin[colon..].strip_prefix(b"://")?;
+    let scheme = &origin[..colon + 3];
+    let host_end = if authority.first() == Some(&b'[') {
+        authority.iter().position(|&b| b == b']')? + 1
+    } else {
+        authority
+            .iter()
+            .position(|&b| b == b':')
+            .unwrap_or(authority.len())
     };
-    !labels.is_empty() && labels.split(|&b| b == b'.').all(is_label) && port_matches(rest, port)
+    let (host, rest) = authority.split_at(host_end);
+    Some((scheme, host, rest))
 }
 
 fn is_label(label: &[u8]) -> bool {
@@ -127,8 +243,39 @@ fn is_canonical_port(digits: &[u8]) -> bool {
 mod tests {
     use super::*;
 
+    fn leak<T>(items: Vec<T>) -> &'static [T] {
+        Box::leak(items.into_boxed_slice())
+    }
+
+    /// A set with single-bucket tables, which need no hashing.
+    fn set(subdomains: Vec<Subdomain>, any_port: Vec<&'static str>) -> OriginSet {
+        let mut subdomain_lengths = [0; 8];
+        for pattern in &subdomains {
+            subdomain_lengths[pattern.domain.len() / 64] |= 1 << (pattern.domain.len() % 64);
+        }
+        OriginSet {
+            longest: 300,
+            exact: Table { buckets: &[] },
+            any_port: Table {
+                buckets: leak(vec![leak(any_port)]),
+            },
+            subdomains: Table {
+                buckets: leak(vec![leak(subdomains)]),
+            },
+            subdomain_lengths,
+        }
+    }
+
     fn sub(origin: &str, port: Port) -> bool {
-        match_pattern(origin.as_bytes(), b"https://", b"example.com", true, port)
+        let set = set(
+            vec![Subdomain {
+                scheme: "https://",
+                domain: "example.com",
+                port,
+            }],
+            vec![],
+        );
+        set.find(origin.as_bytes()) == OriginMatch::Pattern
     }
 
     #[test]
@@ -163,16 +310,56 @@ mod tests {
         assert!(!sub("https://a.example.com:123456", Port::Any));
     }
 
+    /// The same answers as `bucket_of` in `cors-macros/src/tables.rs`, which fills the tables.
+    #[test]
+    fn bucket_of_known_answers() {
+        let answers: Vec<usize> = ["", "https://a.example", "example.com", "http://localhost"]
+            .iter()
+            .map(|key| bucket_of(key.as_bytes(), 1 << 16))
+            .collect();
+        assert_eq!(answers, [0, 4933, 12739, 57763]);
+    }
+
+    #[test]
+    fn nested_patterns_and_the_longest_origin() {
+        let nested = set(
+            vec![
+                Subdomain {
+                    scheme: "https://",
+                    domain: "example.com",
+                    port: Port::None,
+                },
+                Subdomain {
+                    scheme: "http://",
+                    domain: "b.example.com",
+                    port: Port::Any,
+                },
+            ],
+            vec![],
+        );
+        let m = |o: &str| nested.find(o.as_bytes()) == OriginMatch::Pattern;
+        // `b.example.com` is tried first and has the wrong scheme; `example.com` then matches.
+        assert!(m("https://a.b.example.com"));
+        assert!(m("http://a.b.example.com:8080"));
+        assert!(!m("http://b.example.com:8080"));
+        assert!(m("https://b.example.com"));
+        assert!(!m("https://A.b.example.com"));
+        let long = format!("https://{}.example.com", "a".repeat(300));
+        assert!(!m(&long), "longer than `longest`");
+    }
+
     #[test]
     fn exact_host_any_port() {
-        let m = |o: &str| match_pattern(o.as_bytes(), b"http://", b"localhost", false, Port::Any);
+        let set = set(vec![], vec!["http://localhost", "http://[::1]"]);
+        let m = |o: &str| set.find(o.as_bytes()) == OriginMatch::Pattern;
         assert!(m("http://localhost"));
         assert!(m("http://localhost:5173"));
         assert!(!m("http://localhost.evil.com"));
         assert!(!m("http://localhostx:80"));
         assert!(!m("https://localhost:5173"));
-        let v6 = |o: &str| match_pattern(o.as_bytes(), b"http://", b"[::1]", false, Port::Any);
-        assert!(v6("http://[::1]:3000"));
-        assert!(!v6("http://[::1]]:3000"));
+        assert!(m("http://[::1]:3000"));
+        assert!(m("http://[::1]"));
+        assert!(!m("http://[::1]]:3000"));
+        assert!(!m("http://[::2]:3000"));
     }
 }

@@ -6,7 +6,7 @@ use http::header::{self, HeaderMap};
 use http::{HeaderValue, Method, StatusCode};
 
 use crate::actual::{Actual, ActualOrigin};
-use crate::origin::{AllowOrigin, OriginMatch};
+use crate::origin::{AllowOrigin, OriginMatch, OriginSet, Table};
 use crate::preflight::Preflight;
 
 /// A CORS policy, built by [`cors_policy!`](crate::cors_policy) and checked at compile time.
@@ -46,8 +46,8 @@ pub struct PolicyParts {
 pub enum AllowOrigins {
     /// `allow_origins: *`.
     Any,
-    /// The generated matcher.
-    Matching(fn(&[u8]) -> OriginMatch),
+    /// The tables the macro built.
+    Matching(&'static OriginSet),
 }
 
 #[doc(hidden)]
@@ -160,7 +160,7 @@ impl CorsPolicy {
     pub fn allows_origin(&self, origin: &[u8]) -> bool {
         match self.parts.origins {
             AllowOrigins::Any => true,
-            AllowOrigins::Matching(matcher) => matcher(origin) != OriginMatch::None,
+            AllowOrigins::Matching(set) => set.find(origin) != OriginMatch::None,
         }
     }
 
@@ -201,11 +201,11 @@ impl CorsPolicy {
     }
 
     fn actual_origin(&self, headers: &HeaderMap) -> ActualOrigin {
-        let AllowOrigins::Matching(matcher) = self.parts.origins else {
+        let AllowOrigins::Matching(set) = self.parts.origins else {
             return Some(AllowOrigin::Any);
         };
         let origin = Self::single_origin(headers).ok().flatten()?;
-        match matcher(origin.as_bytes()) {
+        match set.find(origin.as_bytes()) {
             OriginMatch::None => None,
             OriginMatch::Exact(allowed) => Some(AllowOrigin::Exact(allowed)),
             OriginMatch::Pattern => Some(AllowOrigin::Echo(origin.clone())),
@@ -240,15 +240,20 @@ impl fmt::Debug for CorsPolicy {
     }
 }
 
-fn no_origin(_: &[u8]) -> OriginMatch {
-    OriginMatch::None
-}
+/// The origins of [`FALLBACK`]: none.
+static NO_ORIGIN: OriginSet = OriginSet {
+    longest: 0,
+    exact: Table { buckets: &[] },
+    any_port: Table { buckets: &[] },
+    subdomains: Table { buckets: &[] },
+    subdomain_lengths: [0; 8],
+};
 
 /// What `cors_policy!` expands to after its compile errors, so that they are the only errors:
 /// a policy that allows nothing.
 #[doc(hidden)]
 pub const FALLBACK: CorsPolicy = CorsPolicy::from_parts(PolicyParts {
-    origins: AllowOrigins::Matching(no_origin),
+    origins: AllowOrigins::Matching(&NO_ORIGIN),
     origin_patterns: &[],
     methods: AllowMethods::List(&[]),
     headers: AllowHeaders::List {

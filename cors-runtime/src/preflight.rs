@@ -192,7 +192,7 @@ fn check_origin(
         .ok_or(Rejection::Origin(b""))?;
     match origins {
         AllowOrigins::Any => Ok(AllowOrigin::Any),
-        AllowOrigins::Matching(matcher) => match matcher(origin.as_bytes()) {
+        AllowOrigins::Matching(set) => match set.find(origin.as_bytes()) {
             OriginMatch::None => Err(Rejection::Origin(origin.as_bytes())),
             OriginMatch::Exact(allowed) => Ok(AllowOrigin::Exact(allowed)),
             OriginMatch::Pattern => Ok(AllowOrigin::Echo(origin)),

@@ -176,3 +176,93 @@ fn every_accepted_exact_form_is_matched_as_written() {
         assert!(!TABLE.allows_origin(format!("{origin}x").as_bytes()));
     }
 }
+
+/// Large enough that every table is hashed: each origin must be found in the bucket the macro
+/// put it in, which is where the runtime looks (the two compute the same function).
+static HASHED: CorsPolicy = cors_policy! {
+    allow_origins: [
+        "https://tenant-00.example.com",
+        "https://tenant-01.example.com",
+        "https://tenant-02.example.com",
+        "https://tenant-03.example.com",
+        "https://tenant-04.example.com",
+        "https://tenant-05.example.com",
+        "https://tenant-06.example.com",
+        "https://tenant-07.example.com",
+        "https://tenant-08.example.com",
+        "https://tenant-09.example.com",
+        "https://tenant-10.example.com",
+        "https://tenant-11.example.com",
+        "https://tenant-12.example.com",
+        "https://tenant-13.example.com",
+        "https://tenant-14.example.com",
+        "https://tenant-15.example.com",
+        "https://tenant-16.example.com",
+        "https://tenant-17.example.com",
+        "https://tenant-18.example.com",
+        "https://tenant-19.example.com",
+        "https://tenant-20.example.com",
+        "https://tenant-21.example.com",
+        "https://tenant-22.example.com",
+        "https://tenant-23.example.com",
+        "http://127.0.0.1:8080",
+        "http://127.0.0.2:8080",
+        "http://127.0.0.3:8080",
+        "http://127.0.0.4:8080",
+        "http://127.0.0.5:8080",
+        "http://127.0.0.6:8080",
+        "http://127.0.0.7:8080",
+        "http://127.0.0.8:8080",
+        "http://dev-0.internal:*",
+        "http://dev-1.internal:*",
+        "http://dev-2.internal:*",
+        "http://dev-3.internal:*",
+        "http://dev-4.internal:*",
+        "http://dev-5.internal:*",
+        "http://dev-6.internal:*",
+        "http://dev-7.internal:*",
+        "https://*.shop-0.example.net",
+        "https://*.shop-1.example.net",
+        "https://*.shop-2.example.net",
+        "https://*.shop-3.example.net",
+        "https://*.shop-4.example.net",
+        "https://*.shop-5.example.net",
+        "https://*.shop-6.example.net",
+        "https://*.shop-7.example.net",
+        "https://*.a.example.org",
+        "http://*.example.org:*",
+    ],
+};
+
+#[test]
+fn hashed_tables_find_every_origin_and_nothing_near_it() {
+    for i in 0..24 {
+        let origin = format!("https://tenant-{i:02}.example.com");
+        assert!(HASHED.allows_origin(origin.as_bytes()), "{origin}");
+        assert!(
+            !HASHED.allows_origin(format!("{origin}:1").as_bytes()),
+            "{origin}:1"
+        );
+    }
+    assert!(!HASHED.allows_origin(b"https://tenant-24.example.com"));
+    for i in 1..9 {
+        assert!(HASHED.allows_origin(format!("http://127.0.0.{i}:8080").as_bytes()));
+        assert!(!HASHED.allows_origin(format!("http://127.0.0.{i}:8081").as_bytes()));
+    }
+    for i in 0..8 {
+        for port in ["", ":1", ":3000", ":65535"] {
+            let origin = format!("http://dev-{i}.internal{port}");
+            assert!(HASHED.allows_origin(origin.as_bytes()), "{origin}");
+        }
+        assert!(!HASHED.allows_origin(format!("https://dev-{i}.internal").as_bytes()));
+        assert!(!HASHED.allows_origin(format!("http://x.dev-{i}.internal").as_bytes()));
+        let origin = format!("https://a.b.shop-{i}.example.net");
+        assert!(HASHED.allows_origin(origin.as_bytes()), "{origin}");
+        assert!(!HASHED.allows_origin(format!("https://shop-{i}.example.net").as_bytes()));
+    }
+    assert!(HASHED.allows_origin(b"https://x.a.example.org"));
+    assert!(HASHED.allows_origin(b"http://x.a.example.org:81"));
+    assert!(!HASHED.allows_origin(b"https://x.b.example.org"));
+    assert!(!HASHED.allows_origin(b"https://a.example.org"));
+    assert_eq!(HASHED.origin_patterns().len(), 50);
+}
