@@ -1,0 +1,251 @@
+//! `check` and `write_headers` allocate nothing, on every path, and neither does the tower
+//! service around them: a counting global allocator (allocation-counter) says so.
+//!
+//! Request header values are built the way hyper builds them, as slices of one shared read
+//! buffer, so that echoing a value (a wildcard-matched origin, a header list) shares it instead
+//! of copying it. Responses are pre-sized, so that the `HeaderMap` growing, which is the map's
+//! cost and not ours, is out of the count.
+
+use std::convert::Infallible;
+use std::future::{Future, Ready, ready};
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+
+use bytes::BytesMut;
+use cors_runtime::{CorsPolicy, Verdict, cors_policy};
+use http::header::{HeaderMap, HeaderName, HeaderValue};
+use http::{Method, Request, Response};
+use tower::{Layer, Service};
+
+/// How many allocations `work` makes on this thread (allocation-counter installs a counting
+/// global allocator in this test binary).
+fn allocations(work: impl FnOnce()) -> u64 {
+    allocation_counter::measure(work).count_total
+}
+
+static API: CorsPolicy = cors_policy! {
+    allow_origins: ["https://app.example.com", "https://*.example.com", "http://localhost:*"],
+    allow_methods: [PUT, DELETE, "purge"],
+    allow_headers: ["content-type", "x-request-id", "authorization"],
+    expose_headers: ["x-request-id", "x-trace"],
+    allow_credentials: true,
+    max_age: 600,
+    allow_private_network: true,
+};
+
+static ANY: CorsPolicy = cors_policy! {
+    allow_origins: *,
+    allow_methods: *,
+    allow_headers: [*, "authorization"],
+    expose_headers: *,
+    max_age: 60,
+};
+
+/// A request's headers, as hyper makes them: every value a slice of one shared buffer.
+fn request(pairs: &[(&str, &str)]) -> HeaderMap {
+    let mut buffer = BytesMut::new();
+    for (_, value) in pairs {
+        buffer.extend_from_slice(value.as_bytes());
+    }
+    let mut map = HeaderMap::with_capacity(pairs.len());
+    for (name, value) in pairs {
+        let bytes = buffer.split_to(value.len()).freeze();
+        map.append(
+            HeaderName::from_bytes(name.as_bytes()).unwrap(),
+            HeaderValue::from_maybe_shared(bytes).unwrap(),
+        );
+    }
+    map
+}
+
+/// A response map with room for every header the policy writes, including second lines of a
+/// header (echoing a request-header list that came in two lines writes two lines), which a map
+/// keeps in a separate list: it is made by appending two lines once and clearing the map, which
+/// keeps the capacity, as a server reusing its maps would.
+fn response() -> HeaderMap {
+    let mut map = HeaderMap::with_capacity(32);
+    for _ in 0..4 {
+        map.append(http::header::WARNING, HeaderValue::from_static("room"));
+    }
+    map.clear();
+    map
+}
+
+/// The allocations of `check` plus `write_headers` for one request, with the outcome.
+fn count(policy: &'static CorsPolicy, method: &Method, headers: &HeaderMap) -> (u64, bool) {
+    let mut out = response();
+    let mut allowed = false;
+    let n = allocations(|| match policy.check(method, headers) {
+        Verdict::Preflight(preflight) => {
+            allowed = preflight.is_allowed();
+            let _ = preflight.status();
+            let _ = preflight.rejection();
+            preflight.write_headers(&mut out);
+        }
+        Verdict::Actual(actual) => {
+            allowed = actual.is_allowed();
+            actual.write_headers(&mut out);
+        }
+    });
+    assert!(
+        !out.is_empty(),
+        "every path writes at least Vary or a CORS header"
+    );
+    (n, allowed)
+}
+
+const APP: &str = "https://app.example.com";
+
+/// What a case is, its request headers, and whether it is allowed.
+type Case = (&'static str, &'static [(&'static str, &'static str)], bool);
+
+#[rustfmt::skip]
+const PREFLIGHTS: &[Case] = &[
+    ("exact origin, listed method, two headers", &[("origin", APP), ("access-control-request-method", "PUT"), ("access-control-request-headers", "content-type,x-request-id")], true),
+    ("subdomain, echoed", &[("origin", "https://a.b.example.com"), ("access-control-request-method", "DELETE")], true),
+    ("any port", &[("origin", "http://localhost:5173"), ("access-control-request-method", "purge")], true),
+    ("header list over two lines", &[("origin", APP), ("access-control-request-method", "GET"), ("access-control-request-headers", "content-type"), ("access-control-request-headers", " authorization ,, ")], true),
+    ("private network", &[("origin", APP), ("access-control-request-method", "PUT"), ("access-control-request-private-network", "true")], true),
+    ("origin refused", &[("origin", "https://evil.example"), ("access-control-request-method", "PUT")], false),
+    ("two origins", &[("origin", APP), ("origin", APP), ("access-control-request-method", "PUT")], false),
+    ("method refused", &[("origin", APP), ("access-control-request-method", "PATCH")], false),
+    ("header refused", &[("origin", APP), ("access-control-request-method", "PUT"), ("access-control-request-headers", "x-other")], false),
+];
+
+#[rustfmt::skip]
+const ACTUALS: &[Case] = &[
+    ("exact origin", &[("origin", APP)], true),
+    ("subdomain, echoed", &[("origin", "https://eu.example.com")], true),
+    ("disallowed origin", &[("origin", "https://evil.example")], false),
+    ("no origin", &[("accept", "*/*")], false),
+];
+
+fn assert_no_allocation(
+    policy: &'static CorsPolicy,
+    method: &Method,
+    (what, pairs, expected): Case,
+) {
+    let (n, allowed) = count(policy, method, &request(pairs));
+    assert_eq!(allowed, expected, "{what}");
+    assert_eq!(n, 0, "{what}: {n} allocations");
+}
+
+#[test]
+fn preflights_allocate_nothing_allowed_or_refused() {
+    for &case in PREFLIGHTS {
+        assert_no_allocation(&API, &Method::OPTIONS, case);
+    }
+    let commas = ",".repeat(8192);
+    let long_origin = format!("https://{}.example.com", "a".repeat(8192));
+    let adversarial = [
+        request(&[
+            ("origin", APP),
+            ("access-control-request-method", "PUT"),
+            ("access-control-request-headers", &commas),
+        ]),
+        request(&[
+            ("origin", &long_origin),
+            ("access-control-request-method", "PUT"),
+        ]),
+    ];
+    for headers in &adversarial {
+        assert_eq!(count(&API, &Method::OPTIONS, headers), (0, false));
+    }
+    let any = request(&[
+        ("origin", "https://x.example"),
+        ("access-control-request-method", "PATCH"),
+        ("access-control-request-headers", "x-a,authorization"),
+    ]);
+    assert_eq!(count(&ANY, &Method::OPTIONS, &any), (0, true));
+}
+
+#[test]
+fn actual_requests_allocate_nothing() {
+    for &case in ACTUALS {
+        assert_no_allocation(&API, &Method::GET, case);
+    }
+    // OPTIONS without Access-Control-Request-Method is an actual request.
+    assert_no_allocation(
+        &API,
+        &Method::OPTIONS,
+        ("OPTIONS", &[("origin", APP)], true),
+    );
+    for pairs in [&[("origin", APP)][..], &[]] {
+        assert_eq!(count(&ANY, &Method::POST, &request(pairs)), (0, true));
+    }
+}
+
+/// A service that answers with a response prepared beforehand, so that it allocates nothing.
+struct Prepared(Option<Response<()>>);
+
+impl Service<Request<()>> for Prepared {
+    type Response = Response<()>;
+    type Error = Infallible;
+    type Future = Ready<Result<Response<()>, Infallible>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, _: Request<()>) -> Self::Future {
+        ready(Ok(self.0.take().expect("one call per service")))
+    }
+}
+
+/// `poll_ready`, `call` and one poll of the future, as a server does it; the allocations made.
+fn through_layer(method: Method, pairs: &[(&str, &str)]) -> (u64, Response<()>) {
+    let mut prepared = Response::new(());
+    *prepared.headers_mut() = response();
+    let mut service = API.layer().layer(Prepared(Some(prepared)));
+    let mut request = Request::new(());
+    *request.method_mut() = method;
+    *request.headers_mut() = self::request(pairs);
+    let mut context = Context::from_waker(Waker::noop());
+    let mut answer = None;
+    let n = allocations(|| {
+        assert!(service.poll_ready(&mut context).is_ready());
+        let mut future = pin!(service.call(request));
+        if let Poll::Ready(result) = future.as_mut().poll(&mut context) {
+            answer = Some(result.unwrap());
+        }
+    });
+    (n, answer.expect("ready at once"))
+}
+
+#[test]
+fn the_tower_service_adds_no_allocation() {
+    for origin in [APP, "https://eu.example.com", "https://evil.example"] {
+        let (n, response) = through_layer(Method::GET, &[("origin", origin)]);
+        assert_eq!(n, 0, "actual request from {origin}: {n} allocations");
+        assert!(response.headers().contains_key(http::header::VARY));
+    }
+    // A preflight's answer is a new response: its header map grows as headers go in, exactly
+    // as much as the same headers written into a new map without the layer.
+    let preflight = [
+        ("origin", "https://eu.example.com"),
+        ("access-control-request-method", "PUT"),
+        ("access-control-request-headers", "content-type"),
+    ];
+    let (layer, response) = through_layer(Method::OPTIONS, &preflight);
+    assert_eq!(response.status(), http::StatusCode::NO_CONTENT);
+    let headers = request(&preflight);
+    let map_growth = allocations(|| {
+        let Verdict::Preflight(preflight) = API.check(&Method::OPTIONS, &headers) else {
+            unreachable!()
+        };
+        let mut map = HeaderMap::new();
+        preflight.write_headers(&mut map);
+        assert_eq!(&map, response.headers());
+    });
+    assert_eq!(
+        layer, map_growth,
+        "the layer's own allocations beyond the map's growth"
+    );
+}
+
+#[test]
+fn the_counter_counts() {
+    // Without this, a broken allocator hook would make every test above pass.
+    assert!(allocations(|| drop(Vec::<u8>::with_capacity(1))) >= 1);
+    assert!(allocations(|| drop(HeaderValue::from_bytes(b"x").unwrap().clone())) >= 1);
+}
