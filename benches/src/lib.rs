@@ -1,0 +1,280 @@
+//! What the benchmarks share: the policy, the same policy for tower-http, the requests, the
+//! hand-written floor, and a no-op service driven the way a server drives it.
+
+use std::convert::Infallible;
+use std::future::{Future, Ready, ready};
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+use std::time::Duration;
+
+use cors_runtime::{CorsPolicy, Verdict, cors_policy};
+use http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use http::{Method, Request, Response, StatusCode};
+use tower_service::Service;
+
+include!(concat!(env!("OUT_DIR"), "/policies.rs"));
+
+/// The policy of the core and layer benchmarks.
+pub static API: CorsPolicy = cors_policy! {
+    allow_origins: ["https://app.example.com", "https://*.example.com"],
+    allow_methods: [PUT, DELETE],
+    allow_headers: ["content-type", "x-request-id"],
+    expose_headers: ["x-request-id"],
+    allow_credentials: true,
+    max_age: 600,
+};
+
+/// A short policy, for the compile-cost baseline and the README.
+pub static SMALL: CorsPolicy = cors_policy! {
+    allow_origins: ["https://a.example", "https://b.example", "https://c.example"],
+};
+
+const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Whether `origin` is `https://<labels>.example.com`, as a tower-http user would write it.
+fn is_example_subdomain(origin: &[u8]) -> bool {
+    origin
+        .strip_prefix(b"https://")
+        .and_then(|rest| rest.strip_suffix(b".example.com"))
+        .is_some_and(|labels| {
+            !labels.is_empty()
+                && labels.split(|&b| b == b'.').all(|label| {
+                    !label.is_empty()
+                        && label
+                            .iter()
+                            .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                })
+        })
+}
+
+/// [`API`] for tower-http: the exact origin and the subdomains through a predicate, since
+/// tower-http has no subdomain patterns.
+#[must_use]
+pub fn tower_http_layer() -> tower_http::cors::CorsLayer {
+    use tower_http::cors::{AllowOrigin, CorsLayer};
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::predicate(|origin: &HeaderValue, _| {
+            origin == "https://app.example.com" || is_example_subdomain(origin.as_bytes())
+        }))
+        .allow_methods([Method::PUT, Method::DELETE])
+        .allow_headers([header::CONTENT_TYPE, X_REQUEST_ID])
+        .expose_headers([X_REQUEST_ID])
+        .allow_credentials(true)
+        .max_age(Duration::from_secs(600))
+}
+
+/// tower-http with a list of 1 000 exact origins, against [`ORIGINS_1000`].
+#[must_use]
+pub fn tower_http_layer_1000() -> tower_http::cors::CorsLayer {
+    use tower_http::cors::{AllowOrigin, CorsLayer};
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(
+            EXACT_1000.iter().map(|o| HeaderValue::from_static(o)),
+        ))
+        .allow_methods([Method::PUT, Method::DELETE])
+        .allow_headers([header::CONTENT_TYPE, X_REQUEST_ID])
+        .allow_credentials(true)
+}
+
+/// The request kinds every comparison uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    ActualAllowed,
+    ActualDisallowed,
+    NoOrigin,
+    PreflightAllowed,
+    PreflightRejected,
+    SubdomainHit,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 6] = [
+        Kind::ActualAllowed,
+        Kind::ActualDisallowed,
+        Kind::NoOrigin,
+        Kind::PreflightAllowed,
+        Kind::PreflightRejected,
+        Kind::SubdomainHit,
+    ];
+
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::ActualAllowed => "actual_allowed",
+            Kind::ActualDisallowed => "actual_disallowed",
+            Kind::NoOrigin => "no_origin",
+            Kind::PreflightAllowed => "preflight_allowed",
+            Kind::PreflightRejected => "preflight_rejected",
+            Kind::SubdomainHit => "subdomain_hit",
+        }
+    }
+
+    /// The request, with header values shared the way hyper shares its read buffer.
+    #[must_use]
+    pub fn request(self) -> Request<()> {
+        let (method, pairs): (Method, &[(&str, &str)]) = match self {
+            Kind::ActualAllowed => (Method::GET, &[("origin", "https://app.example.com")]),
+            Kind::ActualDisallowed => (Method::GET, &[("origin", "https://evil.example")]),
+            Kind::NoOrigin => (Method::GET, &[("accept", "*/*")]),
+            Kind::PreflightAllowed => (
+                Method::OPTIONS,
+                &[
+                    ("origin", "https://app.example.com"),
+                    ("access-control-request-method", "PUT"),
+                    (
+                        "access-control-request-headers",
+                        "content-type,x-request-id",
+                    ),
+                ],
+            ),
+            Kind::PreflightRejected => (
+                Method::OPTIONS,
+                &[
+                    ("origin", "https://app.example.com"),
+                    ("access-control-request-method", "PATCH"),
+                ],
+            ),
+            Kind::SubdomainHit => (Method::GET, &[("origin", "https://eu.example.com")]),
+        };
+        request(method, pairs)
+    }
+}
+
+/// A request whose header values are slices of one shared buffer, as hyper makes them.
+#[must_use]
+pub fn request(method: Method, pairs: &[(&str, &str)]) -> Request<()> {
+    let mut buffer = bytes::BytesMut::new();
+    for (_, value) in pairs {
+        buffer.extend_from_slice(value.as_bytes());
+    }
+    let mut request = Request::new(());
+    *request.method_mut() = method;
+    for (name, value) in pairs {
+        let value = buffer.split_to(value.len()).freeze();
+        request.headers_mut().append(
+            HeaderName::from_bytes(name.as_bytes()).expect("a valid name"),
+            HeaderValue::from_maybe_shared(value).expect("a valid value"),
+        );
+    }
+    request
+}
+
+/// Our core path: `check`, then the status and `write_headers`.
+pub fn ours(
+    policy: &CorsPolicy,
+    method: &Method,
+    request: &HeaderMap,
+    out: &mut HeaderMap,
+) -> StatusCode {
+    match policy.check(method, request) {
+        Verdict::Preflight(preflight) => {
+            preflight.write_headers(out);
+            preflight.status()
+        }
+        Verdict::Actual(actual) => {
+            actual.write_headers(out);
+            StatusCode::OK
+        }
+    }
+}
+
+const APP: &[u8] = b"https://app.example.com";
+const APP_VALUE: HeaderValue = HeaderValue::from_static("https://app.example.com");
+const TRUE: HeaderValue = HeaderValue::from_static("true");
+const EXPOSE: HeaderValue = HeaderValue::from_static("x-request-id");
+const VARY_ORIGIN: HeaderValue = HeaderValue::from_static("Origin");
+const VARY_PREFLIGHT: HeaderValue = HeaderValue::from_static(
+    "Origin, Access-Control-Request-Method, Access-Control-Request-Headers",
+);
+
+/// The floor: what an expert would write by hand for this one kind of request and this one
+/// expected origin. It reads the headers it needs, compares bytes and inserts the same values
+/// as [`ours`]; it knows nothing it was not told.
+pub fn floor(kind: Kind, method: &Method, request: &HeaderMap, out: &mut HeaderMap) -> StatusCode {
+    let origin = request.get(header::ORIGIN);
+    match kind {
+        Kind::ActualAllowed | Kind::ActualDisallowed | Kind::NoOrigin => {
+            if origin.is_some_and(|o| o.as_bytes() == APP) {
+                out.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, APP_VALUE);
+                out.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE);
+                out.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSE);
+            }
+            out.append(header::VARY, VARY_ORIGIN);
+            StatusCode::OK
+        }
+        Kind::SubdomainHit => {
+            if let Some(origin) = origin.filter(|o| is_example_subdomain(o.as_bytes())) {
+                out.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
+                out.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE);
+                out.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSE);
+            }
+            out.append(header::VARY, VARY_ORIGIN);
+            StatusCode::OK
+        }
+        Kind::PreflightAllowed | Kind::PreflightRejected => {
+            out.append(header::VARY, VARY_PREFLIGHT);
+            let method_ok = request
+                .get(header::ACCESS_CONTROL_REQUEST_METHOD)
+                .is_some_and(|m| m == "PUT" || m == "DELETE");
+            let requested = request.get(header::ACCESS_CONTROL_REQUEST_HEADERS);
+            let headers_ok = requested.is_none_or(|h| h == "content-type,x-request-id");
+            if *method != Method::OPTIONS
+                || !origin.is_some_and(|o| o.as_bytes() == APP)
+                || !method_ok
+                || !headers_ok
+            {
+                return StatusCode::FORBIDDEN;
+            }
+            out.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, APP_VALUE);
+            out.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE);
+            if let Some(method) = request.get(header::ACCESS_CONTROL_REQUEST_METHOD) {
+                out.insert(header::ACCESS_CONTROL_ALLOW_METHODS, method.clone());
+            }
+            if let Some(requested) = requested {
+                out.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, requested.clone());
+            }
+            out.insert(
+                header::ACCESS_CONTROL_MAX_AGE,
+                HeaderValue::from_static("600"),
+            );
+            StatusCode::NO_CONTENT
+        }
+    }
+}
+
+/// The no-op service every layer wraps: an empty 200.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Noop;
+
+impl Service<Request<()>> for Noop {
+    type Response = Response<()>;
+    type Error = Infallible;
+    type Future = Ready<Result<Response<()>, Infallible>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, _: Request<()>) -> Self::Future {
+        ready(Ok(Response::new(())))
+    }
+}
+
+/// One request through `service` as a server drives it: `poll_ready`, `call`, then polling the
+/// future, which is ready at once here.
+///
+/// # Panics
+/// If the service is not ready at once, or fails.
+pub fn drive<S>(service: &mut S, request: Request<()>) -> Response<()>
+where
+    S: Service<Request<()>, Response = Response<()>, Error = Infallible>,
+{
+    let mut context = Context::from_waker(Waker::noop());
+    assert!(service.poll_ready(&mut context).is_ready());
+    let mut future = pin!(service.call(request));
+    match future.as_mut().poll(&mut context) {
+        Poll::Ready(Ok(response)) => response,
+        Poll::Ready(Err(never)) => match never {},
+        Poll::Pending => panic!("the no-op service is ready at once"),
+    }
+}
