@@ -49,7 +49,6 @@ fn is_example_subdomain(origin: &[u8]) -> bool {
 
 /// [`API`] for tower-http: the exact origin and the subdomains through a predicate, since
 /// tower-http has no subdomain patterns.
-#[must_use]
 pub fn tower_http_layer() -> tower_http::cors::CorsLayer {
     use tower_http::cors::{AllowOrigin, CorsLayer};
     CorsLayer::new()
@@ -60,11 +59,10 @@ pub fn tower_http_layer() -> tower_http::cors::CorsLayer {
         .allow_headers([header::CONTENT_TYPE, X_REQUEST_ID])
         .expose_headers([X_REQUEST_ID])
         .allow_credentials(true)
-        .max_age(Duration::from_secs(600))
+        .max_age(Duration::from_mins(10))
 }
 
 /// tower-http with a list of 1 000 exact origins, against [`ORIGINS_1000`].
-#[must_use]
 pub fn tower_http_layer_1000() -> tower_http::cors::CorsLayer {
     use tower_http::cors::{AllowOrigin, CorsLayer};
     CorsLayer::new()
@@ -141,6 +139,9 @@ impl Kind {
 }
 
 /// A request whose header values are slices of one shared buffer, as hyper makes them.
+///
+/// # Panics
+/// If a name or value is not valid in a header.
 #[must_use]
 pub fn request(method: Method, pairs: &[(&str, &str)]) -> Request<()> {
     let mut buffer = bytes::BytesMut::new();
@@ -219,7 +220,7 @@ pub fn floor(kind: Kind, method: &Method, request: &HeaderMap, out: &mut HeaderM
             let requested = request.get(header::ACCESS_CONTROL_REQUEST_HEADERS);
             let headers_ok = requested.is_none_or(|h| h == "content-type,x-request-id");
             if *method != Method::OPTIONS
-                || !origin.is_some_and(|o| o.as_bytes() == APP)
+                || origin.is_none_or(|o| o.as_bytes() != APP)
                 || !method_ok
                 || !headers_ok
             {

@@ -57,7 +57,7 @@ fn generate(private: &TokenStream, policy: &Policy) -> TokenStream {
             let set = origin_set(private, &patterns);
             (
                 quote!(#private::AllowOrigins::Matching(&__CORS_ORIGINS)),
-                Some(quote!(static __CORS_ORIGINS: #private::OriginSet = #set;)),
+                Some(set),
                 patterns.iter().map(ToString::to_string).collect(),
             )
         }
@@ -70,9 +70,17 @@ fn generate(private: &TokenStream, policy: &Policy) -> TokenStream {
                 .map(|m| m.value.as_str())
                 .filter(|m| !matches!(*m, "GET" | "HEAD" | "POST"))
                 .collect();
-            quote!(#private::AllowMethods::List(&[#(#methods),*]))
+            let count = methods.len();
+            quote!({
+                static __CORS_METHODS: [#private::HeaderValue; #count] =
+                    [#(#private::HeaderValue::from_static(#methods)),*];
+                #private::AllowMethods::List(&__CORS_METHODS)
+            })
         }
-        None => quote!(#private::AllowMethods::List(&[])),
+        None => quote!({
+            static __CORS_METHODS: [#private::HeaderValue; 0] = [];
+            #private::AllowMethods::List(&__CORS_METHODS)
+        }),
     };
     let headers = match &policy.allow_headers {
         Some(setting) if setting.value.any.is_some() => {

@@ -13,7 +13,9 @@ const UNHASHED: usize = 4;
 /// The longest host a `*.` pattern matches: a DNS name is at most 253 bytes.
 const LONGEST_DNS_NAME: usize = 253;
 
-/// The `OriginSet` expression for the patterns of a policy.
+/// The items that define `__CORS_ORIGINS`, the `OriginSet` of a policy's patterns. Exact
+/// origins are `HeaderValue`s in a static array, so that answering with one copies it instead
+/// of checking its bytes again.
 pub fn origin_set(private: &TokenStream, patterns: &BTreeSet<&OriginPattern>) -> TokenStream {
     let mut exact = Vec::new();
     let mut any_port = Vec::new();
@@ -30,7 +32,8 @@ pub fn origin_set(private: &TokenStream, patterns: &BTreeSet<&OriginPattern>) ->
         if pattern.is_exact() {
             let origin = pattern.to_string();
             longest = longest.max(origin.len());
-            exact.push((origin.clone().into_bytes(), quote!(#origin)));
+            let index = exact.len();
+            exact.push((origin.into_bytes(), quote!(&__CORS_EXACT[#index])));
         } else if pattern.subdomains {
             let domain = &pattern.host;
             subdomain_lengths[domain.len() / 64] |= 1 << (domain.len() % 64);
@@ -47,6 +50,13 @@ pub fn origin_set(private: &TokenStream, patterns: &BTreeSet<&OriginPattern>) ->
             any_port.push((key.clone().into_bytes(), quote!(#key)));
         }
     }
+    let exact_count = exact.len();
+    let values = exact.iter().map(|(origin, _)| {
+        let origin = String::from_utf8_lossy(origin);
+        quote!(#private::HeaderValue::from_static(#origin))
+    });
+    let values =
+        quote!(static __CORS_EXACT: [#private::HeaderValue; #exact_count] = [#(#values),*];);
     let exact = table(private, exact);
     let any_port = table(private, any_port);
     let subdomains = table(private, subdomains);
@@ -54,13 +64,14 @@ pub fn origin_set(private: &TokenStream, patterns: &BTreeSet<&OriginPattern>) ->
         .iter()
         .map(|&bits| Literal::u64_suffixed(bits));
     quote! {
-        #private::OriginSet {
+        #values
+        static __CORS_ORIGINS: #private::OriginSet = #private::OriginSet {
             longest: #longest,
             exact: #exact,
             any_port: #any_port,
             subdomains: #subdomains,
             subdomain_lengths: [#(#subdomain_lengths),*],
-        }
+        };
     }
 }
 

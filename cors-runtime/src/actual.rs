@@ -63,40 +63,32 @@ impl<'p> Actual<'p> {
     /// differs by origin, and caches must know.
     pub fn write_headers(&self, headers: &mut HeaderMap) {
         let parts = self.policy.parts();
+        // Nothing to remove from an empty map (a fresh response, or a reused one).
+        let handler_headers = !headers.is_empty();
         let vary = VaryOn {
             origin: !matches!(self.origin, Some(AllowOrigin::Any)),
             preflight: false,
             private_network: false,
         };
+        vary.append_to(headers);
         let Some(allow_origin) = &self.origin else {
-            for name in &ACTUAL_RESPONSE_HEADERS {
-                headers.remove(name);
+            if handler_headers {
+                for name in ACTUAL_RESPONSE_HEADERS {
+                    headers.remove(name);
+                }
             }
-            vary.append_to(headers);
             return;
         };
         headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin.value());
-        set_or_remove(
-            headers,
-            &header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
-            parts.credentials.then_some(TRUE),
-        );
-        set_or_remove(
-            headers,
-            &header::ACCESS_CONTROL_EXPOSE_HEADERS,
-            parts.expose_headers.clone(),
-        );
-        vary.append_to(headers);
-    }
-}
-
-fn set_or_remove(headers: &mut HeaderMap, name: &header::HeaderName, value: Option<HeaderValue>) {
-    match value {
-        Some(value) => {
-            headers.insert(name, value);
+        if parts.credentials {
+            headers.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE);
+        } else if handler_headers {
+            headers.remove(header::ACCESS_CONTROL_ALLOW_CREDENTIALS);
         }
-        None => {
-            headers.remove(name);
+        if let Some(expose) = &parts.expose_headers {
+            headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, expose.clone());
+        } else if handler_headers {
+            headers.remove(header::ACCESS_CONTROL_EXPOSE_HEADERS);
         }
     }
 }

@@ -13,7 +13,7 @@ pub enum OriginMatch {
     /// Not allowed.
     None,
     /// Equal to this origin of the policy, byte for byte.
-    Exact(&'static str),
+    Exact(&'static HeaderValue),
     /// Allowed by a wildcard pattern; the request's own value is echoed.
     Pattern,
 }
@@ -25,7 +25,7 @@ pub(crate) enum AllowOrigin<V> {
     /// `allow_origins: *`.
     Any,
     /// An exact origin of the policy, equal to the request's.
-    Exact(&'static str),
+    Exact(&'static HeaderValue),
     /// Allowed by a wildcard pattern: the request's value is echoed.
     Echo(V),
 }
@@ -34,7 +34,7 @@ impl<V: Borrow<HeaderValue>> AllowOrigin<V> {
     pub(crate) fn value(&self) -> HeaderValue {
         match self {
             Self::Any => STAR,
-            Self::Exact(origin) => HeaderValue::from_static(origin),
+            Self::Exact(origin) => (*origin).clone(),
             Self::Echo(origin) => origin.borrow().clone(),
         }
     }
@@ -63,8 +63,8 @@ pub enum Port {
 pub struct OriginSet {
     /// No allowed origin is longer: a longer `Origin` is refused without reading it.
     pub longest: usize,
-    /// Every exact origin, serialized.
-    pub exact: Table<&'static str>,
+    /// Every exact origin, serialized, as the header value it is answered with.
+    pub exact: Table<&'static HeaderValue>,
     /// `scheme://host` of every `scheme://host:*` pattern.
     pub any_port: Table<&'static str>,
     /// Every `*.` pattern, by its domain.
@@ -143,50 +143,76 @@ impl OriginSet {
         {
             return OriginMatch::Exact(exact);
         }
-        if self.any_port.is_empty() && self.subdomains.is_empty() {
-            return OriginMatch::None;
+        if !self.any_port.is_empty() && self.any_port_matches(origin) {
+            return OriginMatch::Pattern;
         }
-        let Some((scheme, host, rest)) = split_origin(origin) else {
-            return OriginMatch::None;
-        };
-        if !self.any_port.is_empty() && port_matches(rest, Port::Any) {
-            let scheme_and_host = &origin[..scheme.len() + host.len()];
-            if self
-                .any_port
-                .bucket(scheme_and_host)
-                .iter()
-                .any(|pattern| pattern.as_bytes() == scheme_and_host)
-            {
-                return OriginMatch::Pattern;
-            }
-        }
-        if !self.subdomains.is_empty() && self.subdomain_matches(scheme, host, rest) {
+        if !self.subdomains.is_empty() && self.subdomain_matches(origin) {
             return OriginMatch::Pattern;
         }
         OriginMatch::None
     }
 
-    fn subdomain_matches(&self, scheme: &[u8], host: &[u8], rest: &[u8]) -> bool {
-        for (dot, _) in host.iter().enumerate().filter(|&(_, &b)| b == b'.') {
-            let domain = &host[dot + 1..];
-            let length = domain.len();
-            if length >= 512 || self.subdomain_lengths[length / 64] & (1 << (length % 64)) == 0 {
-                continue;
-            }
-            let mut candidates = self
-                .subdomains
-                .bucket(domain)
+    fn any_port_matches(&self, origin: &[u8]) -> bool {
+        let Some((scheme, host, rest)) = split_origin(origin) else {
+            return false;
+        };
+        let scheme_and_host = &origin[..scheme.len() + host.len()];
+        port_matches(rest, Port::Any)
+            && self
+                .any_port
+                .bucket(scheme_and_host)
                 .iter()
-                .filter(|pattern| pattern.domain.as_bytes() == domain);
-            if candidates.any(|pattern| {
-                pattern.scheme.as_bytes() == scheme && port_matches(rest, pattern.port)
-            }) {
-                // The labels before this dot are what the wildcard stands for. Trying a later
-                // dot cannot help: its labels include these.
-                return host[..dot].split(|&b| b == b'.').all(is_label);
+                .any(|pattern| pattern.as_bytes() == scheme_and_host)
+    }
+
+    /// Tries each length a pattern's domain has, longest first: the origin (its port aside)
+    /// must then end with a dot and a domain of that length. The work is bounded by the number
+    /// of distinct lengths in the policy, not by the origin.
+    fn subdomain_matches(&self, origin: &[u8]) -> bool {
+        let (before_port, port) = split_port(origin);
+        for (word, &lengths) in self.subdomain_lengths.iter().enumerate().rev() {
+            let mut lengths = lengths;
+            while lengths != 0 {
+                let bit = 63 - lengths.leading_zeros() as usize;
+                lengths &= !(1 << bit);
+                let length = word * 64 + bit;
+                let Some(dot) = before_port.len().checked_sub(length + 1) else {
+                    continue;
+                };
+                if before_port[dot] != b'.' {
+                    continue;
+                }
+                let domain = &before_port[dot + 1..];
+                let mut candidates = self
+                    .subdomains
+                    .bucket(domain)
+                    .iter()
+                    .filter(|pattern| pattern.domain.as_bytes() == domain);
+                let Some(pattern) = candidates.find(|pattern| {
+                    before_port[..dot].starts_with(pattern.scheme.as_bytes())
+                        && port_matches(port, pattern.port)
+                }) else {
+                    continue;
+                };
+                // The labels before this dot are what the wildcard stands for. A shorter
+                // domain cannot help: its labels include these.
+                let labels = &before_port[pattern.scheme.len()..dot];
+                return labels.split(|&b| b == b'.').all(is_label);
             }
         }
         false
+    }
+}
+
+/// Splits a port off the end of an origin: the last colon among its last six bytes, if only
+/// digits follow it. A longer port is not a port any pattern allows.
+fn split_port(origin: &[u8]) -> (&[u8], &[u8]) {
+    let window = origin.len().saturating_sub(6);
+    match origin[window..].iter().rposition(|&b| b == b':') {
+        Some(colon) if origin[window + colon + 1..].iter().all(u8::is_ascii_digit) => {
+            origin.split_at(window + colon)
+        }
+        _ => (origin, &[]),
     }
 }
 

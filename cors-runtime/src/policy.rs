@@ -56,7 +56,7 @@ pub enum AllowOrigins {
 pub enum AllowMethods {
     Any,
     /// Listed methods beyond GET, HEAD and POST, normalized, compared byte for byte.
-    List(&'static [&'static str]),
+    List(&'static [HeaderValue]),
 }
 
 #[doc(hidden)]
@@ -240,6 +240,9 @@ impl fmt::Debug for CorsPolicy {
     }
 }
 
+/// The methods of [`FALLBACK`]: none beyond the safelisted ones.
+static NO_METHODS: [HeaderValue; 0] = [];
+
 /// The origins of [`FALLBACK`]: none.
 static NO_ORIGIN: OriginSet = OriginSet {
     longest: 0,
@@ -255,7 +258,7 @@ static NO_ORIGIN: OriginSet = OriginSet {
 pub const FALLBACK: CorsPolicy = CorsPolicy::from_parts(PolicyParts {
     origins: AllowOrigins::Matching(&NO_ORIGIN),
     origin_patterns: &[],
-    methods: AllowMethods::List(&[]),
+    methods: AllowMethods::List(&NO_METHODS),
     headers: AllowHeaders::List {
         names: &[],
         longest: 0,

@@ -68,8 +68,8 @@ enum AllowMethod<'r> {
     /// A CORS-safelisted method, which needs no `Access-Control-Allow-Methods`.
     Safelisted,
     Any,
-    Listed(&'static str),
-    Echo(&'r HeaderValue),
+    /// A listed method (the policy's own value), or the request's under `*` with credentials.
+    Value(&'r HeaderValue),
 }
 
 impl<'p, 'r> Preflight<'p, 'r> {
@@ -130,8 +130,7 @@ impl<'p, 'r> Preflight<'p, 'r> {
         let method = match allowed.method {
             AllowMethod::Safelisted => None,
             AllowMethod::Any => Some(STAR),
-            AllowMethod::Listed(method) => Some(HeaderValue::from_static(method)),
-            AllowMethod::Echo(method) => Some(method.clone()),
+            AllowMethod::Value(method) => Some(method.clone()),
         };
         if let Some(method) = method {
             headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, method);
@@ -169,9 +168,14 @@ fn evaluate<'r>(policy: &CorsPolicy, request: &'r HeaderMap) -> Result<Allowed<'
     let origin = check_origin(parts.origins, request)?;
     let method = check_method(parts.methods, parts.credentials, request)?;
     let headers_requested = request_headers::check(request, parts.headers, parts.credentials)?;
+    // Not `request.get(…)`: that hashes the 38-byte name on every preflight, while comparing
+    // the request's few names (most of them interned constants) is cheaper.
     let private_network = request
-        .get(ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK)
-        .is_some_and(|value| value == "true");
+        .keys()
+        .any(|name| *name == ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK)
+        && request
+            .get(ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK)
+            .is_some_and(|value| value == "true");
     if private_network && !parts.private_network {
         return Err(Rejection::PrivateNetwork);
     }
@@ -219,11 +223,11 @@ fn check_method(
         AllowMethods::List(listed) => listed
             .iter()
             .find(|listed| listed.as_bytes() == bytes)
-            .map(|&listed| AllowMethod::Listed(listed))
+            .map(AllowMethod::Value)
             .ok_or(Rejection::Method(bytes)),
         // With credentials `*` is a literal method name, so the method itself is echoed.
         AllowMethods::Any if is_token(bytes) => Ok(if credentials {
-            AllowMethod::Echo(method)
+            AllowMethod::Value(method)
         } else {
             AllowMethod::Any
         }),

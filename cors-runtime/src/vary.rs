@@ -1,7 +1,7 @@
 //! Adding names to `Vary` without replacing or repeating what a handler already put there.
 
 use http::HeaderValue;
-use http::header::{self, HeaderMap};
+use http::header::{self, Entry, HeaderMap};
 
 /// Request headers a CORS answer can depend on, in the order they are written.
 #[derive(Clone, Copy)]
@@ -12,6 +12,7 @@ pub(crate) struct VaryOn {
 }
 
 const ORIGIN: &str = "Origin";
+const ORIGIN_LINE: HeaderValue = HeaderValue::from_static(ORIGIN);
 const REQUEST_METHOD: &str = "Access-Control-Request-Method";
 const REQUEST_HEADERS: &str = "Access-Control-Request-Headers";
 const REQUEST_PRIVATE_NETWORK: &str = "Access-Control-Request-Private-Network";
@@ -50,26 +51,40 @@ impl VaryOn {
 
     /// Appends the names that `Vary` does not list yet, leaving the handler's lines as they are.
     pub(crate) fn append_to(self, headers: &mut HeaderMap) {
-        if !headers.contains_key(header::VARY) {
-            if self.preflight {
-                let index = usize::from(self.origin) | usize::from(self.private_network) << 1;
-                headers.append(header::VARY, PREFLIGHT_LINES[index].clone());
-            } else if self.origin {
-                headers.append(header::VARY, HeaderValue::from_static(ORIGIN));
-            }
+        if !self.origin && !self.preflight {
             return;
         }
-        for name in self.names() {
-            if !lists(headers, name) {
-                headers.append(header::VARY, HeaderValue::from_static(name));
+        let line = || {
+            if self.preflight {
+                PREFLIGHT_LINES[usize::from(self.origin) | usize::from(self.private_network) << 1]
+                    .clone()
+            } else {
+                ORIGIN_LINE
+            }
+        };
+        // The common case, a fresh response: nothing to look up.
+        if headers.is_empty() {
+            headers.append(header::VARY, line());
+            return;
+        }
+        match headers.entry(header::VARY) {
+            Entry::Vacant(vacant) => {
+                vacant.insert(line());
+            }
+            Entry::Occupied(mut lines) => {
+                for name in self.names() {
+                    if !lists(lines.iter(), name) {
+                        lines.append(HeaderValue::from_static(name));
+                    }
+                }
             }
         }
     }
 }
 
 /// Whether the `Vary` lines already cover `name` (case-insensitively, or by `*`).
-fn lists(headers: &HeaderMap, name: &str) -> bool {
-    headers.get_all(header::VARY).iter().any(|line| {
+fn lists<'a>(mut lines: impl Iterator<Item = &'a HeaderValue>, name: &str) -> bool {
+    lines.any(|line| {
         line.as_bytes().split(|&b| b == b',').any(|element| {
             let element = element.trim_ascii();
             element == b"*" || element.eq_ignore_ascii_case(name.as_bytes())
