@@ -45,7 +45,7 @@ pub enum PortPattern {
 pub struct OriginError {
     problem: String,
     /// The corrected pattern, when the intent is clear.
-    fix: Option<String>,
+    pub fix: Option<String>,
 }
 
 impl OriginPattern {
@@ -403,6 +403,40 @@ fn check_ipv6(inner: &str) -> Result<HostKind, OriginError> {
     Ok(HostKind::Ipv6)
 }
 
+/// The body of the `origin_pattern` fuzz target (`fuzz/`), also replayed over its corpus by
+/// the tests below. Beyond not panicking: an accepted pattern prints as itself and parses again
+/// to the same pattern, and every fix an error suggests is itself accepted.
+#[cfg(any(test, fuzzing))]
+pub fn fuzz_one(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    match parse(text) {
+        Ok(pattern) => {
+            let printed = pattern.to_string();
+            let again = parse(&printed).unwrap_or_else(|e| {
+                panic!("{printed:?} no longer parses: {}", e.message(&printed))
+            });
+            assert_eq!(
+                again, pattern,
+                "{text:?} prints as {printed:?}, which parses differently"
+            );
+            assert_eq!(printed, text, "an accepted pattern is written as it prints");
+        }
+        Err(error) => {
+            assert!(!error.message(text).is_empty());
+            if let Some(fix) = &error.fix
+                && let Err(again) = parse(fix)
+            {
+                panic!(
+                    "the fix {fix:?} for {text:?} is refused: {}",
+                    again.message(fix)
+                );
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -599,5 +633,18 @@ mod tests {
             }
         }
         assert_eq!(checked, 7 * 25 * 10 * 5);
+    }
+
+    /// The fuzzer's corpus, replayed: what it once found stays fixed.
+    #[test]
+    fn fuzz_corpus_replays_cleanly() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../fuzz/corpus/origin_pattern");
+        let mut count = 0;
+        for entry in std::fs::read_dir(dir).expect("the seed corpus is in the repository") {
+            let path = entry.unwrap().path();
+            super::fuzz_one(&std::fs::read(&path).unwrap());
+            count += 1;
+        }
+        assert!(count >= 20, "only {count} inputs in {dir}");
     }
 }

@@ -1,0 +1,136 @@
+//! The `check` fuzz target's body, shared with the corpus replay in `tests/tests/fuzz_corpus.rs`.
+//!
+//! The input is decoded into a method and a header map (names from the ones CORS reads, values
+//! any bytes `http` accepts), then checked against a few policies. Beyond not panicking, the
+//! answers must hold together: a refused preflight writes no `Access-Control-*` header, an
+//! allowed actual request echoes its own `Origin`, and `allows_origin` agrees with the verdict.
+
+use cors_runtime::{CorsPolicy, Verdict, cors_policy};
+use http::Method;
+use http::header::{self, HeaderMap, HeaderName, HeaderValue};
+
+static EXACT_AND_PATTERNS: CorsPolicy = cors_policy! {
+    allow_origins: ["https://app.example.com", "https://*.example.com", "http://localhost:*", "http://[::1]:3000"],
+    allow_methods: [PUT, "patch"],
+    allow_headers: ["content-type", "x-request-id"],
+    expose_headers: ["x-request-id"],
+    allow_credentials: true,
+    max_age: 600,
+    allow_private_network: true,
+};
+
+static ANY: CorsPolicy = cors_policy! {
+    allow_origins: *,
+    allow_methods: *,
+    allow_headers: [*, "authorization"],
+    expose_headers: *,
+};
+
+static STAR_WITH_CREDENTIALS: CorsPolicy = cors_policy! {
+    allow_origins: ["https://*.a.example", "https://*.b.a.example:*"],
+    allow_methods: *,
+    allow_headers: *,
+    allow_credentials: true,
+};
+
+const POLICIES: [&CorsPolicy; 3] = [&EXACT_AND_PATTERNS, &ANY, &STAR_WITH_CREDENTIALS];
+
+const NAMES: [HeaderName; 7] = [
+    header::ORIGIN,
+    header::ACCESS_CONTROL_REQUEST_METHOD,
+    header::ACCESS_CONTROL_REQUEST_HEADERS,
+    HeaderName::from_static("access-control-request-private-network"),
+    header::VARY,
+    header::ACCESS_CONTROL_ALLOW_ORIGIN,
+    header::CONTENT_TYPE,
+];
+
+const METHODS: [Method; 5] = [
+    Method::OPTIONS,
+    Method::OPTIONS,
+    Method::GET,
+    Method::POST,
+    Method::PUT,
+];
+
+/// Decodes `data`: a method byte, then records of a name byte, a length byte and that many
+/// value bytes. Records whose value `http` refuses are skipped, as a server would never see them.
+pub fn decode(data: &[u8]) -> (Method, HeaderMap, HeaderMap) {
+    let Some((&method, mut rest)) = data.split_first() else {
+        return (Method::GET, HeaderMap::new(), HeaderMap::new());
+    };
+    let method = METHODS[usize::from(method) % METHODS.len()].clone();
+    let mut request = HeaderMap::new();
+    // Names 4 and 5 go to the handler's response instead, to test merging.
+    let mut response = HeaderMap::new();
+    while let [name, length, tail @ ..] = rest {
+        let length = usize::from(*length).min(tail.len());
+        let (value, after) = tail.split_at(length);
+        rest = after;
+        let name = &NAMES[usize::from(*name) % NAMES.len()];
+        let Ok(value) = HeaderValue::from_bytes(value) else {
+            continue;
+        };
+        if *name == header::VARY || *name == header::ACCESS_CONTROL_ALLOW_ORIGIN {
+            response.append(name, value);
+        } else {
+            request.append(name, value);
+        }
+    }
+    (method, request, response)
+}
+
+fn cors_headers(map: &HeaderMap) -> usize {
+    map.keys()
+        .filter(|n| n.as_str().starts_with("access-control-"))
+        .count()
+}
+
+/// Runs every policy on the decoded request; panics if an answer does not hold together.
+pub fn run(data: &[u8]) {
+    let (method, request, handler_response) = decode(data);
+    for policy in POLICIES {
+        let mut fresh = HeaderMap::new();
+        let mut merged = handler_response.clone();
+        match policy.check(&method, &request) {
+            Verdict::Preflight(preflight) => {
+                preflight.write_headers(&mut fresh);
+                preflight.write_headers(&mut merged);
+                let _ = preflight.rejection().map(|why| why.to_string());
+                if preflight.is_allowed() {
+                    assert!(fresh.contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN));
+                    assert!(preflight.status().is_success());
+                } else {
+                    assert_eq!(cors_headers(&fresh), 0, "a refused preflight: {fresh:?}");
+                    assert_eq!(
+                        cors_headers(&merged),
+                        0,
+                        "the handler's own are removed: {merged:?}"
+                    );
+                    assert_eq!(preflight.status(), http::StatusCode::FORBIDDEN);
+                }
+            }
+            Verdict::Actual(actual) => {
+                actual.write_headers(&mut fresh);
+                actual.write_headers(&mut merged);
+                let origins: Vec<&HeaderValue> = request.get_all(header::ORIGIN).iter().collect();
+                let allow = fresh.get(header::ACCESS_CONTROL_ALLOW_ORIGIN);
+                assert_eq!(
+                    merged
+                        .get_all(header::ACCESS_CONTROL_ALLOW_ORIGIN)
+                        .iter()
+                        .count(),
+                    usize::from(allow.is_some())
+                );
+                if policy.origin_patterns().is_empty() {
+                    assert_eq!(allow.map(HeaderValue::as_bytes), Some(&b"*"[..]));
+                } else if let [origin] = origins[..] {
+                    assert_eq!(actual.is_allowed(), policy.allows_origin(origin.as_bytes()));
+                    assert_eq!(allow, actual.is_allowed().then_some(origin));
+                } else {
+                    assert!(allow.is_none(), "no single Origin, no allowed origin");
+                }
+            }
+        }
+    }
+}

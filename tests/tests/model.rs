@@ -1,0 +1,677 @@
+//! A reference model of SPEC §4, written for obviousness (strings, no bounds on effort), and
+//! property tests that require the generated matcher and the runtime to agree with it on every
+//! verdict and every header, for generated policies (`build.rs`) and generated requests.
+//!
+//! The model mirrors two documented limits of the runtime, because they are part of the
+//! contract: a `*.` pattern matches hosts of at most 253 bytes (the DNS limit), and the
+//! request-header list is read within the policy's bounds (`request_headers.rs`): at most as
+//! many names as the policy lists (64 for `*`), 8 empty elements, and elements of at most the
+//! longest listed name (128 for `*`) plus 8 spaces or tabs on each side.
+
+use cors_runtime::{CorsPolicy, Verdict, cors_policy};
+use http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use http::{Method, StatusCode};
+use proptest::prelude::*;
+
+/// A policy as plain data, written by `build.rs` next to the same policy as a `cors_policy!`.
+#[derive(Debug)]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "a plain description of a policy"
+)]
+pub struct Spec {
+    source: &'static str,
+    /// `None` is `*`.
+    origins: Option<&'static [&'static str]>,
+    /// `None` is `*`.
+    methods: Option<&'static [&'static str]>,
+    any_headers: bool,
+    /// Listed request headers (with `*`, only `authorization` can be listed beside it).
+    headers: &'static [&'static str],
+    /// `Some(["*"])` is `*`.
+    expose: Option<&'static [&'static str]>,
+    credentials: bool,
+    max_age: Option<u32>,
+    private_network: bool,
+    status_200: bool,
+}
+
+include!(concat!(env!("OUT_DIR"), "/model_policies.rs"));
+
+// ---------------------------------------------------------------------------------------------
+// The model.
+
+fn is_label(label: &str) -> bool {
+    !label.is_empty()
+        && label
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
+fn is_port(port: &str) -> bool {
+    !port.is_empty()
+        && port.len() <= 5
+        && !port.starts_with('0')
+        && port.bytes().all(|b| b.is_ascii_digit())
+        && port.parse::<u32>().is_ok_and(|p| p <= 65535)
+}
+
+/// `host[:port]` of an origin or pattern: an IPv6 host keeps its brackets.
+fn split_host(authority: &str) -> (&str, Option<&str>) {
+    if authority.starts_with('[') {
+        match authority.find(']') {
+            Some(end) => {
+                let (host, rest) = authority.split_at(end + 1);
+                (
+                    host,
+                    rest.strip_prefix(':')
+                        .or(if rest.is_empty() { None } else { Some(rest) }),
+                )
+            }
+            None => (authority, None),
+        }
+    } else {
+        match authority.split_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        }
+    }
+}
+
+fn model_matches(pattern: &str, origin: &str) -> bool {
+    let (scheme, rest) = pattern.split_once("://").expect("a scheme");
+    let (subdomains, rest) = match rest.strip_prefix("*.") {
+        Some(rest) => (true, rest),
+        None => (false, rest),
+    };
+    let (host, port) = split_host(rest);
+    let Some(authority) = origin
+        .strip_prefix(scheme)
+        .and_then(|r| r.strip_prefix("://"))
+    else {
+        return false;
+    };
+    let (origin_host, origin_port) = split_host(authority);
+    // An origin's port part must be `:digits` or nothing; `split_host` gives what follows ':'.
+    let port_ok = match (port, origin_port) {
+        (None | Some("*"), None) => true,
+        (Some("*"), Some(p)) => is_port(p),
+        (Some(p), Some(q)) => p == q,
+        _ => false,
+    };
+    let host_ok = if subdomains {
+        origin_host.len() <= 253.max(host.len() + 2)
+            && origin_host
+                .strip_suffix(host)
+                .and_then(|labels| labels.strip_suffix('.'))
+                .is_some_and(|labels| labels.split('.').all(is_label))
+    } else {
+        origin_host == host
+    };
+    port_ok && host_ok
+}
+
+/// The value of a header sent exactly once.
+fn single<'a>(values: &[&'a [u8]]) -> Option<&'a [u8]> {
+    match values {
+        [one] => Some(one),
+        _ => None,
+    }
+}
+
+fn origin_allowed(spec: &Spec, origin: &[u8]) -> bool {
+    match spec.origins {
+        None => true,
+        Some(patterns) => std::str::from_utf8(origin)
+            .is_ok_and(|origin| patterns.iter().any(|p| model_matches(p, origin))),
+    }
+}
+
+fn is_token(s: &[u8]) -> bool {
+    !s.is_empty()
+        && s.iter()
+            .all(|&b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+fn trim(s: &[u8]) -> &[u8] {
+    let is_space = |b: &u8| *b == b' ' || *b == b'\t';
+    let start = s.iter().position(|b| !is_space(b)).unwrap_or(s.len());
+    let end = s
+        .iter()
+        .rposition(|b| !is_space(b))
+        .map_or(start, |e| e + 1);
+    &s[start..end]
+}
+
+/// Why a preflight fails, as a category (the runtime's `Rejection` carries the bytes too).
+#[derive(Debug, PartialEq, Eq)]
+enum Refusal {
+    Origin,
+    Method,
+    Header,
+    TooManyHeaders,
+    PrivateNetwork,
+}
+
+/// The request-header list check; `Ok(true)` when a name was requested.
+fn model_headers(spec: &Spec, lines: &[&[u8]]) -> Result<bool, Refusal> {
+    let (max_names, longest) = if spec.any_headers {
+        (64, 128)
+    } else {
+        (
+            spec.headers.len(),
+            spec.headers.iter().map(|h| h.len()).max().unwrap_or(0),
+        )
+    };
+    let (mut names, mut empties) = (0, 0);
+    for line in lines {
+        for raw in line.split(|&b| b == b',') {
+            if raw.len() > longest + 16 {
+                return Err(Refusal::Header);
+            }
+            let name = trim(raw);
+            if name.is_empty() {
+                empties += 1;
+                if empties > 8 {
+                    return Err(Refusal::TooManyHeaders);
+                }
+                continue;
+            }
+            names += 1;
+            if names > max_names {
+                return Err(Refusal::TooManyHeaders);
+            }
+            let listed = spec
+                .headers
+                .iter()
+                .any(|h| h.as_bytes().eq_ignore_ascii_case(name));
+            let allowed = if spec.any_headers {
+                name.len() <= longest
+                    && is_token(name)
+                    && (spec.credentials || listed || !name.eq_ignore_ascii_case(b"authorization"))
+            } else {
+                listed
+            };
+            if !allowed {
+                return Err(Refusal::Header);
+            }
+        }
+    }
+    Ok(names > 0)
+}
+
+/// A model answer: the status (for a preflight), why it was refused, and every header written
+/// into an empty response.
+type Answer = (Option<StatusCode>, Option<Refusal>, HeaderMap);
+
+/// Every value of `name` in the request, in order.
+fn all<'a>(request: &[(&str, &'a [u8])], name: &str) -> Vec<&'a [u8]> {
+    request
+        .iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| *v)
+        .collect()
+}
+
+fn put(out: &mut HeaderMap, name: &'static str, value: &[u8]) {
+    out.append(
+        HeaderName::from_static(name),
+        HeaderValue::from_bytes(value).unwrap(),
+    );
+}
+
+fn exposed(spec: &Spec) -> Option<String> {
+    spec.expose.map(|names| {
+        let mut names = names.to_vec();
+        names.sort_unstable();
+        names.join(", ")
+    })
+}
+
+/// What the model says for a request.
+fn model(spec: &Spec, method: &Method, request: &[(&str, &[u8])]) -> Answer {
+    let preflight = *method == Method::OPTIONS
+        && !all(request, "origin").is_empty()
+        && !all(request, "access-control-request-method").is_empty();
+    if preflight {
+        model_preflight(spec, request)
+    } else {
+        model_actual(spec, request)
+    }
+}
+
+fn model_preflight(spec: &Spec, request: &[(&str, &[u8])]) -> Answer {
+    let mut out = HeaderMap::new();
+    let vary = match (spec.origins.is_some(), spec.private_network) {
+        (true, false) => "Origin, Access-Control-Request-Method, Access-Control-Request-Headers",
+        (true, true) => {
+            "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, Access-Control-Request-Private-Network"
+        }
+        (false, false) => "Access-Control-Request-Method, Access-Control-Request-Headers",
+        (false, true) => unreachable!("no private network with `*`"),
+    };
+    put(&mut out, "vary", vary.as_bytes());
+    let refuse = |out, why| (Some(StatusCode::FORBIDDEN), Some(why), out);
+    let Some(origin) = single(&all(request, "origin")) else {
+        return refuse(out, Refusal::Origin);
+    };
+    if !origin_allowed(spec, origin) {
+        return refuse(out, Refusal::Origin);
+    }
+    let Some(requested) = single(&all(request, "access-control-request-method")) else {
+        return refuse(out, Refusal::Method);
+    };
+    let safelisted = matches!(requested, b"GET" | b"HEAD" | b"POST");
+    let listed = spec
+        .methods
+        .is_some_and(|m| m.iter().any(|m| m.as_bytes() == requested));
+    let any_method = spec.methods.is_none() && is_token(requested);
+    if !(safelisted || listed || any_method) {
+        return refuse(out, Refusal::Method);
+    }
+    let header_lines = all(request, "access-control-request-headers");
+    let requested_headers = match model_headers(spec, &header_lines) {
+        Ok(requested) => requested,
+        Err(why) => return refuse(out, why),
+    };
+    let private_network =
+        all(request, "access-control-request-private-network").first() == Some(&&b"true"[..]);
+    if private_network && !spec.private_network {
+        return refuse(out, Refusal::PrivateNetwork);
+    }
+    put(
+        &mut out,
+        "access-control-allow-origin",
+        if spec.origins.is_some() { origin } else { b"*" },
+    );
+    if spec.credentials {
+        put(&mut out, "access-control-allow-credentials", b"true");
+    }
+    if !safelisted {
+        let star = spec.methods.is_none() && !spec.credentials;
+        put(
+            &mut out,
+            "access-control-allow-methods",
+            if star { b"*" } else { requested },
+        );
+    }
+    if requested_headers {
+        if spec.any_headers && !spec.credentials {
+            let value: &[u8] = if spec.headers.contains(&"authorization") {
+                b"*,authorization"
+            } else {
+                b"*"
+            };
+            put(&mut out, "access-control-allow-headers", value);
+        } else {
+            for line in header_lines {
+                put(&mut out, "access-control-allow-headers", line);
+            }
+        }
+    }
+    if let Some(seconds) = spec.max_age {
+        put(
+            &mut out,
+            "access-control-max-age",
+            seconds.to_string().as_bytes(),
+        );
+    }
+    if private_network {
+        put(&mut out, "access-control-allow-private-network", b"true");
+    }
+    let status = if spec.status_200 {
+        StatusCode::OK
+    } else {
+        StatusCode::NO_CONTENT
+    };
+    (Some(status), None, out)
+}
+
+fn model_actual(spec: &Spec, request: &[(&str, &[u8])]) -> Answer {
+    let mut out = HeaderMap::new();
+    if spec.origins.is_none() {
+        put(&mut out, "access-control-allow-origin", b"*");
+        if let Some(expose) = exposed(spec) {
+            put(&mut out, "access-control-expose-headers", expose.as_bytes());
+        }
+        return (None, None, out);
+    }
+    put(&mut out, "vary", b"Origin");
+    if let Some(origin) = single(&all(request, "origin"))
+        && origin_allowed(spec, origin)
+    {
+        put(&mut out, "access-control-allow-origin", origin);
+        if spec.credentials {
+            put(&mut out, "access-control-allow-credentials", b"true");
+        }
+        if let Some(expose) = exposed(spec) {
+            put(&mut out, "access-control-expose-headers", expose.as_bytes());
+        }
+    }
+    (None, None, out)
+}
+
+/// What the runtime says, in the model's terms.
+fn runtime(
+    policy: &CorsPolicy,
+    method: &Method,
+    request: &HeaderMap,
+) -> (Option<StatusCode>, Option<Refusal>, HeaderMap) {
+    use cors_runtime::Rejection;
+    let mut out = HeaderMap::new();
+    match policy.check(method, request) {
+        Verdict::Preflight(preflight) => {
+            preflight.write_headers(&mut out);
+            let refusal = preflight.rejection().map(|why| match why {
+                Rejection::Origin(_) | Rejection::MultipleOrigins => Refusal::Origin,
+                Rejection::Method(_) | Rejection::MultipleMethods => Refusal::Method,
+                Rejection::Header(_) => Refusal::Header,
+                Rejection::TooManyHeaders => Refusal::TooManyHeaders,
+                Rejection::PrivateNetwork => Refusal::PrivateNetwork,
+                other => panic!("a rejection the model does not know: {other:?}"),
+            });
+            (Some(preflight.status()), refusal, out)
+        }
+        Verdict::Actual(actual) => {
+            actual.write_headers(&mut out);
+            (None, None, out)
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Generated requests.
+
+/// An origin near one of the policy's patterns, or from a list of hostile values.
+fn origin_near(patterns: &'static [&'static str]) -> BoxedStrategy<Vec<u8>> {
+    let label = prop_oneof![
+        Just("a".to_owned()),
+        Just("eu".to_owned()),
+        Just("x-1_y".to_owned()),
+        Just("A".to_owned()),
+        Just(String::new()),
+        Just("a.b".to_owned()),
+        Just("é".to_owned()),
+        Just("x".repeat(70)),
+        "[a-z0-9_-]{1,12}",
+    ];
+    let port = prop_oneof![
+        Just(String::new()),
+        Just(":8443".to_owned()),
+        Just(":443".to_owned()),
+        Just(":80".to_owned()),
+        Just(":0".to_owned()),
+        Just(":080".to_owned()),
+        Just(":65535".to_owned()),
+        Just(":65536".to_owned()),
+        Just(":".to_owned()),
+        Just(":123456".to_owned()),
+        (1u32..70000).prop_map(|p| format!(":{p}")),
+    ];
+    let mutation = 0..12usize;
+    let pattern = if patterns.is_empty() {
+        Just("https://app.example.com").boxed()
+    } else {
+        proptest::sample::select(patterns).boxed()
+    };
+    (pattern, label, port, mutation, any::<u8>())
+        .prop_map(|(pattern, label, port, mutation, byte)| {
+            // The pattern made concrete: a label for `*`, a port for `:*`.
+            let concrete = pattern
+                .replace("*.", &format!("{label}."))
+                .replace(":*", &port);
+            let origin = match mutation {
+                0..=3 => concrete,
+                4 => concrete.to_ascii_uppercase(),
+                5 => format!("{concrete}."),
+                6 => format!("{concrete}/"),
+                7 => concrete.replacen("://", &format!("://{label}."), 1),
+                8 => format!("{concrete}.evil.example"),
+                9 => concrete
+                    .replacen("https://", "http://", 1)
+                    .replacen("http://", "https://", 1),
+                10 => "null".to_owned(),
+                _ => format!("{concrete}{port}"),
+            };
+            let mut bytes = origin.into_bytes();
+            if byte > 250 {
+                bytes.push(byte); // not UTF-8, not visible ASCII
+            }
+            bytes
+        })
+        .boxed()
+}
+
+/// A request-header list: names near the policy's, odd whitespace, empty elements, duplicates,
+/// mixed case, and sometimes split over two lines.
+fn header_lines() -> impl Strategy<Value = Vec<Vec<u8>>> {
+    let name = prop_oneof![
+        Just("content-type"),
+        Just("Content-Type"),
+        Just("x-request-id"),
+        Just("X-REQUEST-ID"),
+        Just("authorization"),
+        Just("x-a"),
+        Just("x-custom-header-name"),
+        Just("x-unknown"),
+        Just("bad name"),
+        Just("x-a\u{7f}"),
+        Just(""),
+    ];
+    let separator = prop_oneof![
+        Just(","),
+        Just(", "),
+        Just(" ,"),
+        Just(",,"),
+        Just(",\t"),
+        Just("          ,")
+    ];
+    (
+        proptest::collection::vec((name, separator), 0..6),
+        any::<bool>(),
+        0..3usize,
+    )
+        .prop_map(|(elements, split, cut)| {
+            let mut list = String::new();
+            for (name, separator) in elements {
+                list.push_str(name);
+                list.push_str(separator);
+            }
+            let bytes = list.into_bytes();
+            if split && !bytes.is_empty() {
+                let at = (bytes.len() / 3 * cut).min(bytes.len());
+                vec![bytes[..at].to_vec(), bytes[at..].to_vec()]
+            } else {
+                vec![bytes]
+            }
+        })
+}
+
+#[derive(Debug, Clone)]
+struct Generated {
+    policy: usize,
+    method: Method,
+    headers: Vec<(&'static str, Vec<u8>)>,
+}
+
+fn requests() -> impl Strategy<Value = Generated> {
+    (0..POLICIES.len())
+        .prop_flat_map(|policy| {
+            let patterns = POLICIES[policy].1.origins.unwrap_or(&[]);
+            let method = prop_oneof![
+                Just(Method::OPTIONS),
+                Just(Method::OPTIONS),
+                Just(Method::GET),
+                Just(Method::POST)
+            ];
+            let origins = proptest::collection::vec(origin_near(patterns), 0..3);
+            let request_method = proptest::option::weighted(
+                0.9,
+                prop_oneof![
+                    Just(b"GET".to_vec()),
+                    Just(b"PUT".to_vec()),
+                    Just(b"put".to_vec()),
+                    Just(b"PATCH".to_vec()),
+                    Just(b"patch".to_vec()),
+                    Just(b"PURGE".to_vec()),
+                    Just(b"DELETE".to_vec()),
+                    Just(b"OPTIONS".to_vec()),
+                    Just(b"bad method".to_vec()),
+                    Just(b"".to_vec()),
+                ],
+            );
+            let two_methods = any::<bool>();
+            let private_network = prop_oneof![
+                Just(None),
+                Just(Some(b"true".to_vec())),
+                Just(Some(b"false".to_vec()))
+            ];
+            (
+                Just(policy),
+                method,
+                origins,
+                request_method,
+                two_methods,
+                header_lines(),
+                private_network,
+            )
+        })
+        .prop_map(
+            |(
+                policy,
+                method,
+                origins,
+                request_method,
+                two_methods,
+                header_lines,
+                private_network,
+            )| {
+                let mut headers: Vec<(&'static str, Vec<u8>)> =
+                    origins.into_iter().map(|o| ("origin", o)).collect();
+                if let Some(m) = request_method {
+                    if two_methods && m.len() == 3 {
+                        headers.push(("access-control-request-method", m.clone()));
+                    }
+                    headers.push(("access-control-request-method", m));
+                }
+                headers.extend(
+                    header_lines
+                        .into_iter()
+                        .map(|l| ("access-control-request-headers", l)),
+                );
+                if let Some(value) = private_network {
+                    headers.push(("access-control-request-private-network", value));
+                }
+                Generated {
+                    policy,
+                    method,
+                    headers,
+                }
+            },
+        )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 20_000, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_runtime_agrees_with_the_model(request in requests()) {
+        let (policy, spec) = &POLICIES[request.policy];
+        // Values a client could send: anything `http` accepts as a header value.
+        let mut map = HeaderMap::new();
+        let mut kept: Vec<(&str, &[u8])> = Vec::new();
+        for (name, value) in &request.headers {
+            if let Ok(header_value) = HeaderValue::from_bytes(value) {
+                map.append(*name, header_value);
+                kept.push((name, value));
+            }
+        }
+        let expected = model(spec, &request.method, &kept);
+        let actual = runtime(policy, &request.method, &map);
+        prop_assert_eq!(&actual, &expected, "policy {}: {}", request.policy, spec.source);
+    }
+}
+
+#[test]
+fn the_generated_policies_cover_every_shape() {
+    let specs: Vec<&Spec> = POLICIES.iter().map(|(_, spec)| spec).collect();
+    assert!(specs.iter().any(|s| s.origins.is_none()));
+    assert!(specs.iter().any(|s| {
+        s.origins
+            .is_some_and(|o| o.iter().any(|p| p.contains("*.")))
+    }));
+    assert!(specs.iter().any(|s| {
+        s.origins
+            .is_some_and(|o| o.iter().any(|p| p.ends_with(":*")))
+    }));
+    assert!(specs.iter().any(|s| s.methods.is_none()));
+    assert!(specs.iter().any(|s| s.any_headers));
+    assert!(
+        specs
+            .iter()
+            .any(|s| s.any_headers && s.headers.contains(&"authorization"))
+    );
+    assert!(specs.iter().any(|s| s.credentials));
+    assert!(specs.iter().any(|s| s.expose == Some(&["*"])));
+    assert!(specs.iter().any(|s| s.private_network));
+    assert!(specs.iter().any(|s| s.status_200));
+    assert!(specs.iter().any(|s| s.max_age.is_some()));
+}
+
+#[test]
+fn the_model_is_not_the_runtime() {
+    // The model decides on its own: a few verdicts worked out by hand.
+    static HAND: CorsPolicy =
+        cors_policy! { allow_origins: ["https://*.example.com"], allow_methods: [PUT] };
+    let spec = Spec {
+        source: "hand",
+        origins: Some(&["https://*.example.com"]),
+        methods: Some(&["PUT"]),
+        any_headers: false,
+        headers: &[],
+        expose: None,
+        credentials: false,
+        max_age: None,
+        private_network: false,
+        status_200: false,
+    };
+    let preflight = |origin: &'static [u8], method: &'static [u8]| {
+        model(
+            &spec,
+            &Method::OPTIONS,
+            &[
+                ("origin", origin),
+                ("access-control-request-method", method),
+            ],
+        )
+    };
+    assert_eq!(
+        preflight(b"https://a.example.com", b"PUT").0,
+        Some(StatusCode::NO_CONTENT)
+    );
+    assert_eq!(
+        preflight(b"https://example.com", b"PUT").1,
+        Some(Refusal::Origin)
+    );
+    assert_eq!(
+        preflight(b"https://a.example.com", b"put").1,
+        Some(Refusal::Method)
+    );
+    assert_eq!(
+        preflight(b"https://a..example.com", b"PUT").1,
+        Some(Refusal::Origin)
+    );
+    let mut request = HeaderMap::new();
+    request.insert(
+        header::ORIGIN,
+        HeaderValue::from_static("https://a.example.com"),
+    );
+    request.insert(
+        header::ACCESS_CONTROL_REQUEST_METHOD,
+        HeaderValue::from_static("PUT"),
+    );
+    assert_eq!(
+        runtime(&HAND, &Method::OPTIONS, &request),
+        preflight(b"https://a.example.com", b"PUT")
+    );
+}
