@@ -90,16 +90,19 @@ impl OriginError {
     }
 }
 
-/// Parses a pattern; an error carries the fix when there is one.
+/// Parses a pattern; an error carries the fix when there is one. A fix is only ever offered
+/// when it is itself accepted: a suggestion that does not compile would be worse than none.
 pub fn parse(text: &str) -> Result<OriginPattern, OriginError> {
-    parse_strict(text).map_err(|error| {
-        if error.fix.is_some() || !error.fixable() {
-            return error;
-        }
-        match canonicalize(text) {
-            Some(fixed) if parse_strict(&fixed).is_ok() => error.fix(fixed),
-            _ => error,
-        }
+    parse_strict(text).map_err(|mut error| {
+        let candidate = match error.fix.take() {
+            // A first repair (a scheme added, spaces trimmed) may leave more to canonicalize.
+            Some(fix) if parse_strict(&fix).is_ok() => Some(fix),
+            Some(fix) => canonicalize(&fix),
+            None if error.fixable() => canonicalize(text),
+            None => None,
+        };
+        error.fix = candidate.filter(|fixed| parse_strict(fixed).is_ok());
+        error
     })
 }
 

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use http::header::{self, HeaderMap};
+use http::header::{self, GetAll, HeaderMap};
 use http::{HeaderValue, Method, StatusCode};
 
 use crate::actual::{Actual, ActualOrigin};
@@ -133,14 +133,15 @@ impl CorsPolicy {
     /// ```
     #[must_use]
     pub fn check<'p, 'r>(&'p self, method: &Method, headers: &'r HeaderMap) -> Verdict<'p, 'r> {
-        if method == Method::OPTIONS
-            && headers.contains_key(header::ORIGIN)
-            && headers.contains_key(header::ACCESS_CONTROL_REQUEST_METHOD)
-        {
-            Verdict::Preflight(Preflight::new(self, headers))
-        } else {
-            Verdict::Actual(Actual::new(self, self.actual_origin(headers)))
+        if method == Method::OPTIONS {
+            // Each header is looked up once; the preflight reads the lines found here.
+            let origins = headers.get_all(header::ORIGIN);
+            let methods = headers.get_all(header::ACCESS_CONTROL_REQUEST_METHOD);
+            if origins.iter().next().is_some() && methods.iter().next().is_some() {
+                return Verdict::Preflight(Preflight::new(self, headers, origins, methods));
+            }
         }
+        Verdict::Actual(Actual::new(self, self.actual_origin(headers)))
     }
 
     /// Whether an `Origin` value is allowed, compared byte for byte.
@@ -190,9 +191,11 @@ impl CorsPolicy {
         self.parts.credentials
     }
 
-    /// The single `Origin` value of a request, if it has exactly one.
-    pub(crate) fn single_origin(headers: &HeaderMap) -> Result<Option<&HeaderValue>, ()> {
-        let mut values = headers.get_all(header::ORIGIN).iter();
+    /// The single line of a header, or `Err` when there are several.
+    pub(crate) fn single<'r>(
+        lines: &GetAll<'r, HeaderValue>,
+    ) -> Result<Option<&'r HeaderValue>, ()> {
+        let mut values = lines.iter();
         let first = values.next();
         if values.next().is_some() {
             return Err(());
@@ -204,7 +207,9 @@ impl CorsPolicy {
         let AllowOrigins::Matching(set) = self.parts.origins else {
             return Some(AllowOrigin::Any);
         };
-        let origin = Self::single_origin(headers).ok().flatten()?;
+        let origin = Self::single(&headers.get_all(header::ORIGIN))
+            .ok()
+            .flatten()?;
         match set.find(origin.as_bytes()) {
             OriginMatch::None => None,
             OriginMatch::Exact(allowed) => Some(AllowOrigin::Exact(allowed)),

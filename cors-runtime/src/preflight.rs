@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use http::header::{self, HeaderMap};
+use http::header::{self, GetAll, HeaderMap};
 use http::{HeaderValue, StatusCode};
 
 use crate::names::{
@@ -50,7 +50,8 @@ use crate::vary::VaryOn;
 /// ```
 pub struct Preflight<'p, 'r> {
     policy: &'p CorsPolicy,
-    request: &'r HeaderMap,
+    /// The `Access-Control-Request-Headers` lines, echoed by an allowed answer.
+    request_headers: GetAll<'r, HeaderValue>,
     outcome: Result<Allowed<'r>, Rejection<'r>>,
 }
 
@@ -73,11 +74,23 @@ enum AllowMethod<'r> {
 }
 
 impl<'p, 'r> Preflight<'p, 'r> {
-    pub(crate) fn new(policy: &'p CorsPolicy, request: &'r HeaderMap) -> Self {
+    /// `origins` and `methods` are the request's `Origin` and `Access-Control-Request-Method`
+    /// lines, which `check` looked up already.
+    pub(crate) fn new(
+        policy: &'p CorsPolicy,
+        request: &'r HeaderMap,
+        origins: GetAll<'r, HeaderValue>,
+        methods: GetAll<'r, HeaderValue>,
+    ) -> Self {
+        let lines = Lines {
+            origins,
+            methods,
+            request_headers: request.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS),
+        };
         Self {
             policy,
-            request,
-            outcome: evaluate(policy, request),
+            outcome: evaluate(policy, request, &lines),
+            request_headers: lines.request_headers,
         }
     }
 
@@ -147,7 +160,7 @@ impl<'p, 'r> Preflight<'p, 'r> {
                 }
                 // Each request line is echoed as it came; browsers join the lines again.
                 _ => {
-                    for line in self.request.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS) {
+                    for line in &self.request_headers {
                         headers.append(header::ACCESS_CONTROL_ALLOW_HEADERS, line.clone());
                     }
                 }
@@ -162,12 +175,24 @@ impl<'p, 'r> Preflight<'p, 'r> {
     }
 }
 
+/// The request lines a preflight reads.
+struct Lines<'r> {
+    origins: GetAll<'r, HeaderValue>,
+    methods: GetAll<'r, HeaderValue>,
+    request_headers: GetAll<'r, HeaderValue>,
+}
+
 /// The checks, in the order of the Fetch Standard's CORS-preflight fetch.
-fn evaluate<'r>(policy: &CorsPolicy, request: &'r HeaderMap) -> Result<Allowed<'r>, Rejection<'r>> {
+fn evaluate<'r>(
+    policy: &CorsPolicy,
+    request: &'r HeaderMap,
+    lines: &Lines<'r>,
+) -> Result<Allowed<'r>, Rejection<'r>> {
     let parts = policy.parts();
-    let origin = check_origin(parts.origins, request)?;
-    let method = check_method(parts.methods, parts.credentials, request)?;
-    let headers_requested = request_headers::check(request, parts.headers, parts.credentials)?;
+    let origin = check_origin(parts.origins, &lines.origins)?;
+    let method = check_method(parts.methods, parts.credentials, &lines.methods)?;
+    let headers_requested =
+        request_headers::check(&lines.request_headers, parts.headers, parts.credentials)?;
     // Not `request.get(…)`: that hashes the 38-byte name on every preflight, while comparing
     // the request's few names (most of them interned constants) is cheaper.
     let private_network = request
@@ -187,11 +212,11 @@ fn evaluate<'r>(policy: &CorsPolicy, request: &'r HeaderMap) -> Result<Allowed<'
     })
 }
 
-fn check_origin(
+fn check_origin<'r>(
     origins: AllowOrigins,
-    request: &HeaderMap,
-) -> Result<AllowOrigin<&HeaderValue>, Rejection<'_>> {
-    let origin = CorsPolicy::single_origin(request)
+    lines: &GetAll<'r, HeaderValue>,
+) -> Result<AllowOrigin<&'r HeaderValue>, Rejection<'r>> {
+    let origin = CorsPolicy::single(lines)
         .map_err(|()| Rejection::MultipleOrigins)?
         .ok_or(Rejection::Origin(b""))?;
     match origins {
@@ -204,14 +229,12 @@ fn check_origin(
     }
 }
 
-fn check_method(
+fn check_method<'r>(
     methods: AllowMethods,
     credentials: bool,
-    request: &HeaderMap,
-) -> Result<AllowMethod<'_>, Rejection<'_>> {
-    let mut lines = request
-        .get_all(header::ACCESS_CONTROL_REQUEST_METHOD)
-        .iter();
+    lines: &GetAll<'r, HeaderValue>,
+) -> Result<AllowMethod<'r>, Rejection<'r>> {
+    let mut lines = lines.iter();
     let (Some(method), None) = (lines.next(), lines.next()) else {
         return Err(Rejection::MultipleMethods);
     };
