@@ -49,6 +49,19 @@ fn preflight_headers(
     ]
 }
 
+/// `/items` under `API`, for any method, counting the requests that reach the handler.
+fn counting_router(calls: &'static AtomicUsize) -> Router {
+    Router::new()
+        .route(
+            "/items",
+            any(move || async move {
+                calls.fetch_add(1, Ordering::SeqCst);
+                "handled"
+            }),
+        )
+        .layer(API.layer())
+}
+
 fn vary(headers: &HeaderMap) -> Vec<&str> {
     headers
         .get_all(header::VARY)
@@ -118,15 +131,7 @@ async fn handler_errors_still_carry_cors_headers_for_an_allowed_origin() {
 #[tokio::test]
 async fn a_disallowed_origin_reaches_the_handler_but_gets_no_cors_headers() {
     static CALLS: AtomicUsize = AtomicUsize::new(0);
-    let router = Router::new()
-        .route(
-            "/items",
-            get(|| async {
-                CALLS.fetch_add(1, Ordering::SeqCst);
-                "items"
-            }),
-        )
-        .layer(API.layer());
+    let router = counting_router(&CALLS);
     let response = send(
         router,
         Method::GET,
@@ -150,15 +155,7 @@ async fn a_disallowed_origin_reaches_the_handler_but_gets_no_cors_headers() {
 #[tokio::test]
 async fn preflights_never_reach_the_handler() {
     static CALLS: AtomicUsize = AtomicUsize::new(0);
-    let router = Router::new()
-        .route(
-            "/items",
-            any(|| async {
-                CALLS.fetch_add(1, Ordering::SeqCst);
-                "handled"
-            }),
-        )
-        .layer(API.layer());
+    let router = counting_router(&CALLS);
 
     let allowed = send(
         router.clone(),
