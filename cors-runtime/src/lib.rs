@@ -3,7 +3,7 @@
 //! Write the policy once, as data, with [`cors_policy!`]. The macro rejects every combination a
 //! browser would refuse (a wildcard origin with credentials, a path in an origin, a forbidden
 //! request header, …) as a compiler error pointing at the offending token, and compiles the
-//! origin list into a matcher. At run time [`CorsPolicy::check`] classifies a request and returns
+//! origin list into lookup tables. At run time [`CorsPolicy::check`] classifies a request and returns
 //! a [`Verdict`]: a [`Preflight`] to answer at once, or an [`Actual`] whose headers go on the
 //! handler's response.
 //!

@@ -11,8 +11,8 @@ use crate::preflight::Preflight;
 
 /// A CORS policy, built by [`cors_policy!`](crate::cors_policy) and checked at compile time.
 ///
-/// It holds only `'static` data and function pointers, so it lives in a `static` or a `const`
-/// and is shared by every request without locking.
+/// It holds only `'static` data (the origin tables and header values the macro laid out), so it
+/// lives in a `static` or a `const` and is shared by every request without locking.
 ///
 /// ```
 /// use cors_runtime::{cors_policy, CorsPolicy};

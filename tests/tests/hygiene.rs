@@ -18,7 +18,9 @@ mod shadowing {
     mod std {}
     mod cors_runtime {}
     mod __private {}
-    fn match_pattern() {}
+    struct OriginSet;
+    struct Table;
+    struct Subdomain;
 
     pub static POLICY: ::cors_runtime::CorsPolicy = ::cors_runtime::cors_policy! {
         allow_origins: ["https://app.example.com", "https://*.example.com:*"],
