@@ -14,8 +14,11 @@ use crate::ast::{AnyOr, Policy, is_true};
 use crate::errors::Errors;
 use crate::origin::OriginPattern;
 use crate::parse::Input;
-use crate::tables::origin_set;
 use crate::validate::validate;
+
+mod tables;
+
+use tables::origin_set;
 
 /// The whole macro: read, lower, validate, then generate or report.
 pub fn policy(tokens: TokenStream) -> TokenStream {

@@ -3,7 +3,8 @@
 //! Use it through `cors-runtime`, which re-exports it and passes its own path in. The work flows
 //! one way: `parse` reads the tokens into a syntax tree that keeps every span, `ast` lowers it
 //! into a normalized policy, `validate` checks the policy as a whole, and `expand` writes the
-//! Rust code, with `tables` building the origin lookup tables. Errors from every phase are collected and reported together.
+//! Rust code (its `tables` submodule lays out the origin lookup tables). Errors from every phase
+//! are collected and reported together.
 
 mod ast;
 mod errors;
@@ -11,7 +12,6 @@ mod expand;
 mod kw;
 mod origin;
 mod parse;
-mod tables;
 mod validate;
 
 use proc_macro::TokenStream;

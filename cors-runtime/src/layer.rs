@@ -69,6 +69,20 @@ impl<S> Layer<S> for CorsLayer {
 }
 
 /// The service a [`CorsLayer`] wraps around an inner service.
+///
+/// ```
+/// use cors_runtime::{cors_policy, Cors, CorsPolicy};
+/// use tower_layer::Layer; // re-exported as `tower::Layer`
+///
+/// static API: CorsPolicy = cors_policy! { allow_origins: ["https://app.example.com"] };
+///
+/// #[derive(Debug, PartialEq)]
+/// struct Handler;
+///
+/// let service: Cors<Handler> = API.layer().layer(Handler);
+/// assert_eq!(service.get_ref(), &Handler);
+/// assert_eq!(service.into_inner(), Handler);
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct Cors<S> {
     inner: S,

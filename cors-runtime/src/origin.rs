@@ -336,7 +336,7 @@ mod tests {
         assert!(!sub("https://a.example.com:123456", Port::Any));
     }
 
-    /// The same answers as `bucket_of` in `cors-macros/src/tables.rs`, which fills the tables.
+    /// The same answers as `bucket_of` in `cors-macros/src/expand/tables.rs`, which fills the tables.
     #[test]
     fn bucket_of_known_answers() {
         let answers: Vec<usize> = ["", "https://a.example", "example.com", "http://localhost"]
