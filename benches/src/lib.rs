@@ -24,11 +24,6 @@ pub static API: CorsPolicy = cors_policy! {
     max_age: 600,
 };
 
-/// A short policy, for the compile-cost baseline and the README.
-pub static SMALL: CorsPolicy = cors_policy! {
-    allow_origins: ["https://a.example", "https://b.example", "https://c.example"],
-};
-
 const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Whether `origin` is `https://<labels>.example.com`, as a tower-http user would write it.

@@ -7,13 +7,12 @@
 //! cost and not ours, is out of the count.
 
 use std::convert::Infallible;
-use std::future::{Future, Ready, ready};
-use std::pin::pin;
-use std::task::{Context, Poll, Waker};
+use std::future::{Ready, ready};
+use std::task::{Context, Poll};
 
-use bytes::BytesMut;
+use cors_benches::drive;
 use cors_runtime::{CorsPolicy, Verdict, cors_policy};
-use http::header::{HeaderMap, HeaderName, HeaderValue};
+use http::header::{HeaderMap, HeaderValue};
 use http::{Method, Request, Response};
 use tower::{Layer, Service};
 
@@ -41,21 +40,13 @@ static ANY: CorsPolicy = cors_policy! {
     max_age: 60,
 };
 
-/// A request's headers, as hyper makes them: every value a slice of one shared buffer.
+/// A request's headers, as hyper makes them: every value a slice of one shared buffer (the
+/// benchmarks' builder, so that both measure the same requests).
 fn request(pairs: &[(&str, &str)]) -> HeaderMap {
-    let mut buffer = BytesMut::new();
-    for (_, value) in pairs {
-        buffer.extend_from_slice(value.as_bytes());
-    }
-    let mut map = HeaderMap::with_capacity(pairs.len());
-    for (name, value) in pairs {
-        let bytes = buffer.split_to(value.len()).freeze();
-        map.append(
-            HeaderName::from_bytes(name.as_bytes()).unwrap(),
-            HeaderValue::from_maybe_shared(bytes).unwrap(),
-        );
-    }
-    map
+    cors_benches::request(Method::GET, pairs)
+        .into_parts()
+        .0
+        .headers
 }
 
 /// A response map with room for every header the policy writes, including second lines of a
@@ -192,23 +183,15 @@ impl Service<Request<()>> for Prepared {
     }
 }
 
-/// `poll_ready`, `call` and one poll of the future, as a server does it; the allocations made.
+/// `poll_ready`, `call` and one poll of the future, as a server does it (the benchmarks'
+/// driver); the allocations made.
 fn through_layer(method: Method, pairs: &[(&str, &str)]) -> (u64, Response<()>) {
     let mut prepared = Response::new(());
     *prepared.headers_mut() = response();
     let mut service = API.layer().layer(Prepared(Some(prepared)));
-    let mut request = Request::new(());
-    *request.method_mut() = method;
-    *request.headers_mut() = self::request(pairs);
-    let mut context = Context::from_waker(Waker::noop());
+    let request = cors_benches::request(method, pairs);
     let mut answer = None;
-    let n = allocations(|| {
-        assert!(service.poll_ready(&mut context).is_ready());
-        let mut future = pin!(service.call(request));
-        if let Poll::Ready(result) = future.as_mut().poll(&mut context) {
-            answer = Some(result.unwrap());
-        }
-    });
+    let n = allocations(|| answer = Some(drive(&mut service, request)));
     (n, answer.expect("ready at once"))
 }
 

@@ -1,5 +1,7 @@
 //! `CorsLayer` under real axum routers, driven with `tower::ServiceExt::oneshot`.
 
+mod common;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use axum::Router;
@@ -63,11 +65,7 @@ fn counting_router(calls: &'static AtomicUsize) -> Router {
 }
 
 fn vary(headers: &HeaderMap) -> Vec<&str> {
-    headers
-        .get_all(header::VARY)
-        .iter()
-        .map(|v| v.to_str().unwrap())
-        .collect()
+    common::lines(headers, "vary")
 }
 
 fn allow_origin(headers: &HeaderMap) -> Option<&str> {

@@ -18,23 +18,27 @@ const LONGEST_DNS_NAME: usize = 253;
 /// of checking its bytes again.
 pub fn origin_set(private: &TokenStream, patterns: &BTreeSet<&OriginPattern>) -> TokenStream {
     let mut exact = Vec::new();
+    let mut exact_values = Vec::new();
     let mut any_port = Vec::new();
     let mut subdomains = Vec::new();
     let mut subdomain_lengths = [0u64; 8];
     let mut longest = 0;
     for pattern in patterns {
+        if pattern.is_exact() {
+            let origin = pattern.to_string();
+            longest = longest.max(origin.len());
+            let index = exact.len();
+            exact.push((origin.clone().into_bytes(), quote!(&__CORS_EXACT[#index])));
+            exact_values.push(quote!(#private::HeaderValue::from_static(#origin)));
+            continue;
+        }
         let scheme = format!("{}://", pattern.scheme);
         let port_length = match pattern.port {
             PortPattern::Default => 0,
             PortPattern::Exact(port) => 1 + port.to_string().len(),
             PortPattern::Any => ":65535".len(),
         };
-        if pattern.is_exact() {
-            let origin = pattern.to_string();
-            longest = longest.max(origin.len());
-            let index = exact.len();
-            exact.push((origin.into_bytes(), quote!(&__CORS_EXACT[#index])));
-        } else if pattern.subdomains {
+        if pattern.subdomains {
             let domain = &pattern.host;
             subdomain_lengths[domain.len() / 64] |= 1 << (domain.len() % 64);
             let host = LONGEST_DNS_NAME.max(domain.len() + 2);
@@ -50,13 +54,10 @@ pub fn origin_set(private: &TokenStream, patterns: &BTreeSet<&OriginPattern>) ->
             any_port.push((key.clone().into_bytes(), quote!(#key)));
         }
     }
-    let exact_count = exact.len();
-    let values = exact.iter().map(|(origin, _)| {
-        let origin = String::from_utf8_lossy(origin);
-        quote!(#private::HeaderValue::from_static(#origin))
-    });
-    let values =
-        quote!(static __CORS_EXACT: [#private::HeaderValue; #exact_count] = [#(#values),*];);
+    let exact_count = exact_values.len();
+    let values = quote!(
+        static __CORS_EXACT: [#private::HeaderValue; #exact_count] = [#(#exact_values),*];
+    );
     let exact = table(private, exact);
     let any_port = table(private, any_port);
     let subdomains = table(private, subdomains);
