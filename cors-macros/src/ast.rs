@@ -5,13 +5,17 @@
 //! normalize (method and header case). Rules about what the values mean are in
 //! [`crate::validate`].
 
+use std::borrow::Borrow;
+
+use cors_rules::Key;
+use cors_rules::origin::{self, OriginPattern};
+use cors_rules::rules;
+use cors_rules::syntax::normalize_method;
 use proc_macro2::Span;
 use syn::{Ident, Lit};
 
-use crate::errors::Errors;
-use crate::kw::Key;
-use crate::origin::{self, OriginPattern};
-use crate::parse::{Entry, Item, Value};
+use crate::errors::{Errors, Place};
+use crate::parse::{Entry, EnvVar, Item, Value};
 
 /// A value with the span of the token it came from.
 #[derive(Clone, Debug)]
@@ -47,12 +51,57 @@ pub struct RequestHeaders {
     pub names: Vec<Spanned<String>>,
 }
 
-/// The policy as written, normalized. Absent keys are `None`; defaults are applied in
-/// [`crate::expand`].
+/// `allow_origins`: `*`, or the patterns.
+#[derive(Debug)]
+pub enum Origins {
+    Any,
+    List(Vec<Origin>),
+}
+
+/// An origin pattern of the policy, and where it came from.
+#[derive(Debug)]
+pub struct Origin {
+    pub pattern: OriginPattern,
+    /// The literal, or the `env(…)` that read it.
+    pub place: Place,
+    /// The environment variable it was read from, if it was.
+    pub variable: Option<String>,
+}
+
+impl Borrow<OriginPattern> for Origin {
+    fn borrow(&self) -> &OriginPattern {
+        &self.pattern
+    }
+}
+
+impl Origin {
+    /// A message about this origin, naming the variable it came from.
+    pub fn message(&self, problem: impl std::fmt::Display) -> String {
+        match &self.variable {
+            Some(name) => from_variable(name, problem),
+            None => problem.to_string(),
+        }
+    }
+}
+
+fn from_variable(name: &str, problem: impl std::fmt::Display) -> String {
+    format!("environment variable `{name}`: {problem}")
+}
+
+/// The policy as written, normalized. Defaults are applied in [`crate::expand`].
 #[derive(Debug)]
 pub struct Policy {
     /// Who may read responses.
-    pub allow_origins: Setting<AnyOr<OriginPattern>>,
+    pub allow_origins: Setting<Origins>,
+    /// Every other key.
+    pub options: Options,
+    /// The environment variables read, so the generated code can make cargo track them.
+    pub variables: Vec<String>,
+}
+
+/// The keys besides `allow_origins`; an absent key is `None`.
+#[derive(Debug, Default)]
+pub struct Options {
     /// Methods a preflight may ask for, normalized as browsers do.
     pub allow_methods: Option<Setting<AnyOr<String>>>,
     /// Request headers a preflight may ask for.
@@ -73,26 +122,13 @@ pub struct Policy {
     pub dangerously_allow_public_suffix_subdomains: Option<Setting<bool>>,
 }
 
-/// Every key, before we know `allow_origins` was given.
-#[derive(Default)]
-struct Draft {
-    allow_origins: Option<Setting<AnyOr<OriginPattern>>>,
-    allow_methods: Option<Setting<AnyOr<String>>>,
-    allow_headers: Option<Setting<RequestHeaders>>,
-    expose_headers: Option<Setting<AnyOr<String>>>,
-    allow_credentials: Option<Setting<bool>>,
-    max_age: Option<Setting<u64>>,
-    allow_private_network: Option<Setting<bool>>,
-    preflight_success_status: Option<Setting<u64>>,
-    dangerously_allow_insecure_origins: Option<Setting<bool>>,
-    dangerously_allow_public_suffix_subdomains: Option<Setting<bool>>,
-}
-
 impl Policy {
     /// Lowers the entries, reporting every problem of shape; `None` when `allow_origins` is
     /// missing, since nothing can be checked against it.
     pub fn lower(entries: Vec<Entry>, errors: &mut Errors) -> Option<Self> {
-        let mut draft = Draft::default();
+        let mut allow_origins = None;
+        let mut options = Options::default();
+        let mut variables = Vec::new();
         let mut given: Vec<(Key, Ident)> = Vec::new();
         for (position, Entry { key, value }) in entries.into_iter().enumerate() {
             let name = key.to_string();
@@ -118,7 +154,7 @@ impl Policy {
             }
             given.push((which, key.clone()));
             let span = value.span();
-            // Lowers the value, then stores it in the draft's field for this key.
+            // Lowers the value, then stores it in the field for this key.
             macro_rules! set {
                 ($field:ident, $lowered:expr) => {{
                     let lowered = $lowered.map(|value| Setting {
@@ -127,11 +163,19 @@ impl Policy {
                         span,
                         value,
                     });
-                    draft.$field = lowered;
+                    options.$field = lowered;
                 }};
             }
             match which {
-                Key::AllowOrigins => set!(allow_origins, lower_origins(&value, errors)),
+                Key::AllowOrigins => {
+                    allow_origins =
+                        lower_origins(&value, &mut variables, errors).map(|value| Setting {
+                            key: key.clone(),
+                            position,
+                            span,
+                            value,
+                        });
+                }
                 Key::AllowMethods => set!(allow_methods, lower_methods(&value, errors)),
                 Key::AllowHeaders => set!(allow_headers, lower_request_headers(&value, errors)),
                 Key::ExposeHeaders => set!(expose_headers, lower_expose_headers(&value, errors)),
@@ -158,7 +202,7 @@ impl Policy {
                 ),
             }
         }
-        let Some(allow_origins) = draft.allow_origins else {
+        let Some(allow_origins) = allow_origins else {
             if given.iter().any(|(key, _)| *key == Key::AllowOrigins) {
                 return None; // given, or misspelt, but wrong: already reported
             }
@@ -171,22 +215,39 @@ impl Policy {
         };
         Some(Self {
             allow_origins,
-            allow_methods: draft.allow_methods,
-            allow_headers: draft.allow_headers,
-            expose_headers: draft.expose_headers,
-            allow_credentials: draft.allow_credentials,
-            max_age: draft.max_age,
-            allow_private_network: draft.allow_private_network,
-            preflight_success_status: draft.preflight_success_status,
-            dangerously_allow_insecure_origins: draft.dangerously_allow_insecure_origins,
-            dangerously_allow_public_suffix_subdomains: draft
-                .dangerously_allow_public_suffix_subdomains,
+            options,
+            variables,
         })
     }
 
     /// Whether `allow_credentials: true`.
     pub fn credentials(&self) -> bool {
-        is_true(self.allow_credentials.as_ref())
+        is_true(self.options.allow_credentials.as_ref())
+    }
+
+    /// The patterns, none for `allow_origins: *`.
+    pub fn origins(&self) -> Option<&[Origin]> {
+        match &self.allow_origins.value {
+            Origins::Any => None,
+            Origins::List(list) => Some(list),
+        }
+    }
+
+    /// What the origin rules need to know about the rest of the policy.
+    pub fn origin_settings(&self) -> rules::Settings {
+        let o = &self.options;
+        rules::Settings {
+            credentials: self.credentials(),
+            private_network: is_true(o.allow_private_network.as_ref()),
+            insecure_opt_in: o
+                .dangerously_allow_insecure_origins
+                .as_ref()
+                .map(|s| s.value),
+            public_suffix_opt_in: o
+                .dangerously_allow_public_suffix_subdomains
+                .as_ref()
+                .map(|s| s.value),
+        }
     }
 }
 
@@ -229,7 +290,11 @@ fn star_or_items<'v>(
     }
 }
 
-fn lower_origins(value: &Value, errors: &mut Errors) -> Option<AnyOr<OriginPattern>> {
+fn lower_origins(
+    value: &Value,
+    variables: &mut Vec<String>,
+    errors: &mut Errors,
+) -> Option<Origins> {
     if let Value::Lit(Lit::Str(lit)) = value {
         errors.push(
             lit.span(),
@@ -240,6 +305,23 @@ fn lower_origins(value: &Value, errors: &mut Errors) -> Option<AnyOr<OriginPatte
         );
         return None;
     }
+    if let Value::Env(var) = value {
+        // The whole list from the environment: `*` alone there means any origin.
+        let elements = read_variable(var, variables, errors)?;
+        if elements == ["*"] {
+            return Some(Origins::Any);
+        }
+        let mut origins = Vec::new();
+        lower_variable(var, &elements, &mut origins, errors);
+        if origins.is_empty() && elements.is_empty() {
+            errors.push(
+                var.place,
+                from_variable(&var.name.value(), rules::empty_list()),
+            );
+            return None;
+        }
+        return Some(Origins::List(origins));
+    }
     let StarOr::Items(items) = star_or_items(
         value,
         errors,
@@ -247,26 +329,30 @@ fn lower_origins(value: &Value, errors: &mut Errors) -> Option<AnyOr<OriginPatte
         "`*` or a list of origins, such as `[\"https://app.example.com\"]`",
     )?
     else {
-        return Some(AnyOr::Any);
+        return Some(Origins::Any);
     };
     if items.is_empty() {
-        errors.push(
-            value.span(),
-            "`allow_origins: []` allows no origin at all; list at least one origin, or write \
-             `allow_origins: *` to allow any",
-        );
+        errors.push(value.span(), rules::empty_list());
         return None;
     }
-    let mut patterns = Vec::new();
+    let mut origins = Vec::new();
+    let mut read_any = false;
     for item in items {
         match item {
             Item::Str(lit) => match origin::parse(&lit.value()) {
-                Ok(pattern) => patterns.push(Spanned {
-                    value: pattern,
-                    span: lit.span(),
+                Ok(pattern) => origins.push(Origin {
+                    pattern,
+                    place: lit.span().into(),
+                    variable: None,
                 }),
-                Err(error) => errors.push(lit.span(), error.message(&lit.value())),
+                Err(problem) => errors.push(lit.span(), problem),
             },
+            Item::Env(var) => {
+                if let Some(elements) = read_variable(var, variables, errors) {
+                    read_any |= !elements.is_empty();
+                    lower_variable(var, &elements, &mut origins, errors);
+                }
+            }
             Item::Star(star) => errors.push(
                 star.span,
                 "`*` cannot be mixed with origins: write `allow_origins: *` to allow any origin, \
@@ -278,17 +364,65 @@ fn lower_origins(value: &Value, errors: &mut Errors) -> Option<AnyOr<OriginPatte
             ),
         }
     }
-    Some(AnyOr::List(patterns))
+    // A list of variables that are all empty allows nothing, like `[]`.
+    let only_variables = items.iter().all(|item| matches!(item, Item::Env(_)));
+    if only_variables && !read_any && origins.is_empty() {
+        errors.push(value.span(), rules::empty_list());
+        return None;
+    }
+    Some(Origins::List(origins))
 }
 
-/// Methods browsers upper-case before sending (Fetch's "normalize a method").
-const NORMALIZED_METHODS: [&str; 6] = ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"];
+/// The elements of `env("VAR")`'s value, or an error when it is unset or not UTF-8. The name is
+/// recorded either way, so that setting the variable rebuilds the crate.
+fn read_variable(
+    var: &EnvVar,
+    variables: &mut Vec<String>,
+    errors: &mut Errors,
+) -> Option<Vec<String>> {
+    let name = var.name.value();
+    variables.push(name.clone());
+    match std::env::var(&name) {
+        Ok(value) => Some(rules::split_list(&value).map(str::to_owned).collect()),
+        Err(std::env::VarError::NotPresent) => {
+            errors.push(
+                var.place,
+                format!(
+                    "environment variable `{name}` is not set; set it to the allowed origins, \
+                     separated by commas or spaces, when you build, as in \
+                     `{name}=\"https://app.example.com\" cargo build`"
+                ),
+            );
+            None
+        }
+        Err(std::env::VarError::NotUnicode(_)) => {
+            errors.push(
+                var.place,
+                format!("environment variable `{name}` is not valid UTF-8"),
+            );
+            None
+        }
+    }
+}
 
-pub fn normalize_method(method: &str) -> String {
-    NORMALIZED_METHODS
-        .iter()
-        .find(|known| known.eq_ignore_ascii_case(method))
-        .map_or_else(|| method.to_owned(), |&known| known.to_owned())
+/// Parses the elements read from `var`, each checked exactly as a literal would be.
+fn lower_variable(
+    var: &EnvVar,
+    elements: &[String],
+    origins: &mut Vec<Origin>,
+    errors: &mut Errors,
+) {
+    let name = var.name.value();
+    for element in elements {
+        match rules::parse_element(element) {
+            Ok(pattern) => origins.push(Origin {
+                pattern,
+                place: var.place,
+                variable: Some(name.clone()),
+            }),
+            Err(problem) => errors.push(var.place, from_variable(&name, problem)),
+        }
+    }
 }
 
 fn lower_methods(value: &Value, errors: &mut Errors) -> Option<AnyOr<String>> {
@@ -314,7 +448,7 @@ fn lower_methods(value: &Value, errors: &mut Errors) -> Option<AnyOr<String>> {
                 );
                 continue;
             }
-            Item::Other(_) => {
+            Item::Other(_) | Item::Env(_) => {
                 errors.push(
                     item.span(),
                     "a method is a name such as `PUT` or a string such as `\"PURGE\"`",
@@ -346,7 +480,7 @@ fn header_name(item: &Item, errors: &mut Errors) -> Option<Spanned<String>> {
             );
             None
         }
-        Item::Other(_) | Item::Star(_) => {
+        Item::Other(_) | Item::Star(_) | Item::Env(_) => {
             errors.push(
                 item.span(),
                 "header names are strings, such as `\"content-type\"`",
@@ -469,13 +603,13 @@ mod tests {
         let Some(Setting {
             value: AnyOr::List(methods),
             ..
-        }) = &policy.allow_methods
+        }) = &policy.options.allow_methods
         else {
             panic!()
         };
         let methods: Vec<_> = methods.iter().map(|m| m.value.as_str()).collect();
         assert_eq!(methods, ["PUT", "DELETE", "patch", "PURGE"]);
-        let headers = &policy.allow_headers.unwrap().value;
+        let headers = &policy.options.allow_headers.unwrap().value;
         assert!(headers.any.is_some());
         assert_eq!(headers.names[0].value, "content-type");
     }

@@ -2,7 +2,35 @@
 
 use std::fmt::Display;
 
-use proc_macro2::Span;
+use proc_macro2::{Span, TokenStream};
+use quote::quote_spanned;
+
+/// Where an error points: one token, or a run of tokens from `start` to `end`.
+#[derive(Clone, Copy, Debug)]
+pub struct Place {
+    pub start: Span,
+    pub end: Span,
+}
+
+impl From<Span> for Place {
+    fn from(span: Span) -> Self {
+        Self {
+            start: span,
+            end: span,
+        }
+    }
+}
+
+impl Place {
+    /// Tokens that span the place, for `syn::Error::new_spanned`: the only way on stable Rust to
+    /// underline more than one token.
+    fn tokens(self) -> TokenStream {
+        let (start, end) = (self.start, self.end);
+        let mut tokens = quote_spanned!(start=> start);
+        tokens.extend(quote_spanned!(end=> end));
+        tokens
+    }
+}
 
 /// The errors found so far, in the order they were found.
 #[derive(Default)]
@@ -11,8 +39,8 @@ pub struct Errors {
 }
 
 impl Errors {
-    pub fn push(&mut self, span: Span, message: impl Display) {
-        self.add(syn::Error::new(span, message));
+    pub fn push(&mut self, place: impl Into<Place>, message: impl Display) {
+        self.add(syn::Error::new_spanned(place.into().tokens(), message));
     }
 
     pub fn add(&mut self, error: syn::Error) {

@@ -7,12 +7,13 @@
 
 use std::collections::BTreeSet;
 
+use cors_rules::origin::OriginPattern;
+use cors_rules::syntax::is_safelisted_method;
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::ast::{AnyOr, Policy, is_true};
 use crate::errors::Errors;
-use crate::origin::OriginPattern;
 use crate::parse::Input;
 use crate::validate::validate;
 
@@ -43,35 +44,46 @@ pub fn policy(tokens: TokenStream) -> TokenStream {
     }
     match (errors.into_result(), policy) {
         (Ok(()), Some(policy)) => generate(&private, &policy),
-        (result, _) => {
+        (result, policy) => {
             let errors = result.err().map(|error| error.to_compile_error());
+            let tracked = policy.as_ref().map(track_variables);
             // A value of the right type after the errors, so that no knock-on type error
             // buries them.
-            quote!({ #errors #private::FALLBACK })
+            quote!({ #errors #tracked #private::FALLBACK })
         }
     }
 }
 
+/// Names each environment variable the policy read in an `option_env!`, which rustc records in
+/// the crate's dep-info: cargo then rebuilds the crate when one changes. A proc macro's own
+/// reads are invisible to cargo.
+fn track_variables(policy: &Policy) -> TokenStream {
+    let names = &policy.variables;
+    quote!(#(const _: ::core::option::Option<&::core::primitive::str> = ::core::option_env!(#names);)*)
+}
+
 fn generate(private: &TokenStream, policy: &Policy) -> TokenStream {
-    let (origins, origin_set, patterns) = match &policy.allow_origins.value {
-        AnyOr::Any => (quote!(#private::AllowOrigins::Any), None, Vec::new()),
-        AnyOr::List(list) => {
-            let patterns: BTreeSet<&OriginPattern> = list.iter().map(|p| &p.value).collect();
-            let set = origin_set(private, &patterns);
+    let options = &policy.options;
+    let (origins, origin_set, patterns) = match policy.origins() {
+        None => (quote!(#private::AllowOrigins::Any), None, Vec::new()),
+        Some(list) => {
+            let patterns: BTreeSet<&OriginPattern> = list.iter().map(|o| &o.pattern).collect();
+            let set = origin_set(private, patterns.iter().copied());
             (
-                quote!(#private::AllowOrigins::Matching(&__CORS_ORIGINS)),
+                quote!(#private::AllowOrigins::Matching(#private::Stored::Static(&__CORS_ORIGINS))),
                 Some(set),
                 patterns.iter().map(ToString::to_string).collect(),
             )
         }
     };
-    let methods = match policy.allow_methods.as_ref().map(|s| &s.value) {
+    let pattern_count = patterns.len();
+    let methods = match options.allow_methods.as_ref().map(|s| &s.value) {
         Some(AnyOr::Any) => quote!(#private::AllowMethods::Any),
         Some(AnyOr::List(list)) => {
             let methods: BTreeSet<&str> = list
                 .iter()
                 .map(|m| m.value.as_str())
-                .filter(|m| !matches!(*m, "GET" | "HEAD" | "POST"))
+                .filter(|m| !is_safelisted_method(m.as_bytes()))
                 .collect();
             let count = methods.len();
             quote!({
@@ -85,7 +97,7 @@ fn generate(private: &TokenStream, policy: &Policy) -> TokenStream {
             #private::AllowMethods::List(&__CORS_METHODS)
         }),
     };
-    let headers = match &policy.allow_headers {
+    let headers = match &options.allow_headers {
         Some(setting) if setting.value.any.is_some() => {
             let authorization = setting
                 .value
@@ -106,7 +118,7 @@ fn generate(private: &TokenStream, policy: &Policy) -> TokenStream {
     };
     let expose_headers = optional_value(
         private,
-        policy.expose_headers.as_ref().map(|s| match &s.value {
+        options.expose_headers.as_ref().map(|s| match &s.value {
             AnyOr::Any => "*".to_owned(),
             AnyOr::List(names) => {
                 let names: BTreeSet<&str> = names.iter().map(|n| n.value.as_str()).collect();
@@ -116,20 +128,27 @@ fn generate(private: &TokenStream, policy: &Policy) -> TokenStream {
     );
     let max_age = optional_value(
         private,
-        policy.max_age.as_ref().map(|s| s.value.to_string()),
+        options.max_age.as_ref().map(|s| s.value.to_string()),
     );
     let credentials = policy.credentials();
-    let private_network = is_true(policy.allow_private_network.as_ref());
-    let status = if policy.preflight_success_status.as_ref().map(|s| s.value) == Some(200) {
+    let private_network = is_true(options.allow_private_network.as_ref());
+    let insecure_origins = is_true(options.dangerously_allow_insecure_origins.as_ref());
+    let public_suffix_subdomains =
+        is_true(options.dangerously_allow_public_suffix_subdomains.as_ref());
+    let tracked = track_variables(policy);
+    let status = if options.preflight_success_status.as_ref().map(|s| s.value) == Some(200) {
         quote!(#private::StatusCode::OK)
     } else {
         quote!(#private::StatusCode::NO_CONTENT)
     };
     quote!({
+        #tracked
         #origin_set
+        static __CORS_PATTERNS: [#private::Stored<::core::primitive::str>; #pattern_count] =
+            [#(#private::Stored::Static(#patterns)),*];
         #private::CorsPolicy::from_parts(#private::PolicyParts {
             origins: #origins,
-            origin_patterns: &[#(#patterns),*],
+            origin_patterns: #private::Stored::Static(&__CORS_PATTERNS),
             methods: #methods,
             headers: #headers,
             expose_headers: #expose_headers,
@@ -137,6 +156,8 @@ fn generate(private: &TokenStream, policy: &Policy) -> TokenStream {
             max_age: #max_age,
             private_network: #private_network,
             preflight_status: #status,
+            insecure_origins: #insecure_origins,
+            public_suffix_subdomains: #public_suffix_subdomains,
         })
     })
 }

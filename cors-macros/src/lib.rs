@@ -3,14 +3,16 @@
 //! Use it through `cors-runtime`, which re-exports it and passes its own path in. The work flows
 //! one way: `parse` reads the tokens into a syntax tree that keeps every span, `ast` lowers it
 //! into a normalized policy, `validate` checks the policy as a whole, and `expand` writes the
-//! Rust code (its `tables` submodule lays out the origin lookup tables). Errors from every phase
-//! are collected and reported together.
+//! Rust code (its `tables` submodule writes out the origin lookup tables). Errors from every
+//! phase are collected and reported together.
+//!
+//! The keys, the origin-pattern parser, the rules about origins and the table layout live in
+//! `cors-rules`, which `cors-runtime` also uses for origins read at startup: this crate keeps
+//! only the syntax, the spans and the code generation.
 
 mod ast;
 mod errors;
 mod expand;
-mod kw;
-mod origin;
 mod parse;
 mod validate;
 

@@ -7,7 +7,9 @@
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
-use syn::{Ident, Lit, LitStr, Token, bracketed};
+use syn::{Ident, Lit, LitStr, Token, bracketed, parenthesized};
+
+use crate::errors::Place;
 
 /// The macro's input: the runtime crate's path, then the entries.
 pub struct Input {
@@ -38,12 +40,23 @@ pub enum Value {
     Negative(Token![-], Lit),
     /// A bare identifier such as `yes` or `PUT` outside a list.
     Ident(Ident),
+    /// `env("VAR")`: origins read from an environment variable when the crate compiles.
+    Env(EnvVar),
+}
+
+/// `env("VAR")`.
+pub struct EnvVar {
+    /// The variable's name.
+    pub name: LitStr,
+    /// From `env` to the closing parenthesis.
+    pub place: Place,
 }
 
 /// An element of a list.
 pub enum Item {
     Star(Token![*]),
     Str(LitStr),
+    Env(EnvVar),
     Ident(Ident),
     /// Any other literal, which no list accepts.
     Other(Lit),
@@ -109,6 +122,9 @@ impl Parse for Value {
         if input.peek(Lit) {
             return Ok(Self::Lit(input.parse()?));
         }
+        if input.peek(Ident) && input.peek2(syn::token::Paren) {
+            return Ok(Self::Env(input.parse()?));
+        }
         if input.peek(Ident) {
             return Ok(Self::Ident(input.parse()?));
         }
@@ -128,10 +144,46 @@ impl Parse for Item {
         if input.peek(Lit) {
             return Ok(Self::Other(input.parse()?));
         }
+        if input.peek(Ident) && input.peek2(syn::token::Paren) {
+            return Ok(Self::Env(input.parse()?));
+        }
         if input.peek(Ident) {
             return Ok(Self::Ident(input.parse()?));
         }
         Err(input.error("expected a list element: a string, a method name or `*`"))
+    }
+}
+
+impl Parse for EnvVar {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let function: Ident = input.parse()?;
+        if function != "env" {
+            return Err(syn::Error::new(
+                function.span(),
+                format!(
+                    "`{function}(…)` is not a value; the only call is `env(\"VAR\")`, which reads \
+                     origins from an environment variable when the crate compiles"
+                ),
+            ));
+        }
+        let content;
+        let parens = parenthesized!(content in input);
+        let name: LitStr = content.parse().map_err(|e| {
+            syn::Error::new(
+                e.span(),
+                "`env` takes the variable's name as a string, as in `env(\"CORS_ALLOWED_ORIGINS\")`",
+            )
+        })?;
+        if !content.is_empty() {
+            return Err(content.error("`env` takes one variable name"));
+        }
+        Ok(Self {
+            name,
+            place: Place {
+                start: function.span(),
+                end: parens.span.close(),
+            },
+        })
     }
 }
 
@@ -142,6 +194,7 @@ impl Value {
             Self::List { span, .. } => *span,
             Self::Lit(lit) | Self::Negative(_, lit) => lit.span(),
             Self::Ident(ident) => ident.span(),
+            Self::Env(var) => var.place.end,
         }
     }
 }
@@ -151,6 +204,7 @@ impl Item {
         match self {
             Self::Star(star) => star.span,
             Self::Str(lit) => lit.span(),
+            Self::Env(var) => var.place.start,
             Self::Ident(ident) => ident.span(),
             Self::Other(lit) => lit.span(),
         }
@@ -181,6 +235,11 @@ mod tests {
         assert!(matches!(&read[4].value, Value::List { items, .. }
             if matches!(items[..], [Item::Ident(_), Item::Str(_), Item::Other(_)])));
         assert!(matches!(read[5].value, Value::Ident(_)));
+        let read =
+            entries(r#"allow_origins: env("A"), allow_origins: ["https://a", env("B")]"#).unwrap();
+        assert!(matches!(&read[0].value, Value::Env(var) if var.name.value() == "A"));
+        assert!(matches!(&read[1].value, Value::List { items, .. }
+            if matches!(&items[1], Item::Env(var) if var.name.value() == "B")));
     }
 
     #[test]
@@ -189,5 +248,13 @@ mod tests {
         assert_eq!(error.to_string(), "expected `:` after `allow_origins`");
         let error = entries("allow_origins: (1)").err().unwrap();
         assert!(error.to_string().starts_with("expected a value"));
+        let error = entries("allow_origins: var(\"X\")").err().unwrap();
+        assert!(error.to_string().starts_with("`var(…)` is not a value"));
+        let error = entries("allow_origins: env(X)").err().unwrap();
+        assert!(
+            error
+                .to_string()
+                .starts_with("`env` takes the variable's name as a string")
+        );
     }
 }

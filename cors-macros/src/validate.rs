@@ -7,24 +7,21 @@
 use std::collections::BTreeMap;
 use std::fmt::Display;
 
+use cors_rules::Key;
+use cors_rules::rules::{self, Subject};
+use cors_rules::syntax::is_token;
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote_spanned};
 
-use crate::ast::{AnyOr, Policy, Setting, Spanned, is_true};
+use crate::ast::{AnyOr, Policy, Setting, Spanned};
 use crate::errors::Errors;
-use crate::origin::{HostKind, OriginPattern};
 
 type Rule = fn(&Policy, &mut Errors);
 
 /// Every rule, in the order their errors are reported.
 const RULES: &[Rule] = &[
-    credentials_with_any_origin,
+    origin_rules,
     credentials_with_any_exposed_header,
-    insecure_origins_with_credentials,
-    public_suffix_wildcards_with_credentials,
-    opt_ins_take_effect,
-    private_network_with_any_origin,
-    duplicate_origins,
     method_names,
     request_header_names,
     exposed_header_names,
@@ -38,29 +35,46 @@ pub fn validate(policy: &Policy, errors: &mut Errors) {
     }
 }
 
-/// The headline rule: browsers refuse a credentialed response whose
-/// `Access-Control-Allow-Origin` is `*`, so the policy would silently fail for every caller.
-fn credentials_with_any_origin(policy: &Policy, errors: &mut Errors) {
-    let Some(credentials) = policy.allow_credentials.as_ref().filter(|s| s.value) else {
-        return;
-    };
-    if !matches!(policy.allow_origins.value, AnyOr::Any) {
-        return;
+/// The rules about origins, shared with `cors-runtime`'s configured origins: each problem is
+/// reported at the origin (or the option) it is about, and a conflict between two keys at the
+/// later one, with a note at the other.
+fn origin_rules(policy: &Policy, errors: &mut Errors) {
+    let origins = policy.origins();
+    let options = &policy.options;
+    for (subject, problem) in rules::check(origins, policy.origin_settings()) {
+        match subject {
+            Subject::Origin(index) => {
+                let origin = &origins.unwrap_or_default()[index];
+                errors.push(origin.place, origin.message(problem));
+            }
+            Subject::Origins(other) => {
+                let setting = match other {
+                    Key::AllowCredentials => options.allow_credentials.as_ref(),
+                    _ => options.allow_private_network.as_ref(),
+                };
+                if let Some(setting) = setting {
+                    conflict(errors, setting, &policy.allow_origins, &problem.to_string());
+                }
+            }
+            Subject::Option(key) => {
+                let setting = match key {
+                    Key::DangerouslyAllowInsecureOrigins => {
+                        options.dangerously_allow_insecure_origins.as_ref()
+                    }
+                    _ => options.dangerously_allow_public_suffix_subdomains.as_ref(),
+                };
+                if let Some(setting) = setting {
+                    errors.push(setting.span, problem);
+                }
+            }
+        }
     }
-    conflict(
-        errors,
-        credentials,
-        &policy.allow_origins,
-        "`allow_origins: *` cannot be combined with `allow_credentials: true`: browsers refuse \
-         credentialed responses that any origin may read; list the origins that may send \
-         credentials, as in `allow_origins: [\"https://app.example.com\"]`, or remove \
-         `allow_credentials`",
-    );
 }
 
 /// With credentials, `Access-Control-Expose-Headers: *` names a header called `*`.
 fn credentials_with_any_exposed_header(policy: &Policy, errors: &mut Errors) {
-    let (Some(credentials), Some(expose)) = (&policy.allow_credentials, &policy.expose_headers)
+    let options = &policy.options;
+    let (Some(credentials), Some(expose)) = (&options.allow_credentials, &options.expose_headers)
     else {
         return;
     };
@@ -76,146 +90,16 @@ fn credentials_with_any_exposed_header(policy: &Policy, errors: &mut Errors) {
     }
 }
 
-/// Whether browsers treat an origin as potentially trustworthy: `https`, a loopback address,
-/// or `localhost` and its subdomains.
-fn is_secure(pattern: &OriginPattern) -> bool {
-    let host = pattern.host.strip_suffix('.').unwrap_or(&pattern.host);
-    pattern.scheme == "https"
-        || host == "localhost"
-        || host.ends_with(".localhost")
-        || host == "[::1]"
-        || (pattern.host_kind == HostKind::Ipv4 && host.starts_with("127."))
-}
-
-fn origin_list(policy: &Policy) -> &[Spanned<OriginPattern>] {
-    match &policy.allow_origins.value {
-        AnyOr::List(patterns) => patterns,
-        AnyOr::Any => &[],
-    }
-}
-
-/// Anyone on the path can impersonate a plain-http origin, and with credentials read the
-/// user's data through it.
-fn insecure_origins_with_credentials(policy: &Policy, errors: &mut Errors) {
-    if !policy.credentials() || is_true(policy.dangerously_allow_insecure_origins.as_ref()) {
-        return;
-    }
-    for pattern in origin_list(policy).iter().filter(|p| !is_secure(&p.value)) {
-        let secure = OriginPattern {
-            scheme: "https".to_owned(),
-            ..pattern.value.clone()
-        };
-        errors.push(
-            pattern.span,
-            format!(
-                "origin `{}` is not secure, and credentials are allowed: anyone on the network \
-                 path can impersonate it and read your users' data; use `{secure}`, or set \
-                 `dangerously_allow_insecure_origins: true`",
-                pattern.value
-            ),
-        );
-    }
-}
-
-/// The domain of a `*.` pattern that is itself on the Public Suffix List, trailing dot aside.
-fn public_suffix_of(pattern: &OriginPattern) -> Option<&str> {
-    if !pattern.subdomains {
-        return None;
-    }
-    let domain = pattern.host.strip_suffix('.').unwrap_or(&pattern.host);
-    psl::suffix(domain.as_bytes())
-        .filter(|suffix| suffix.is_known() && suffix.as_bytes() == domain.as_bytes())
-        .map(|_| domain)
-}
-
-/// `*.github.io` is every GitHub Pages site, and `*.co.uk` every British company: strangers.
-fn public_suffix_wildcards_with_credentials(policy: &Policy, errors: &mut Errors) {
-    if !policy.credentials() || is_true(policy.dangerously_allow_public_suffix_subdomains.as_ref())
-    {
-        return;
-    }
-    for pattern in origin_list(policy) {
-        if let Some(suffix) = public_suffix_of(&pattern.value) {
-            errors.push(
-                pattern.span,
-                format!(
-                    "origin `{}` lets every site under the public suffix `{suffix}` send \
-                     credentials, and those sites have unrelated owners; list your own origins, \
-                     or set `dangerously_allow_public_suffix_subdomains: true`",
-                    pattern.value
-                ),
-            );
-        }
-    }
-}
-
-/// A `dangerously_…` opt-in must be needed by this very policy, so none lingers after the
-/// origins that needed it are gone.
-fn opt_ins_take_effect(policy: &Policy, errors: &mut Errors) {
-    let origins = origin_list(policy);
-    let opt_ins = [
-        (
-            &policy.dangerously_allow_insecure_origins,
-            origins.iter().any(|p| !is_secure(&p.value)),
-            "no origin of this policy is insecure",
-        ),
-        (
-            &policy.dangerously_allow_public_suffix_subdomains,
-            origins.iter().any(|p| public_suffix_of(&p.value).is_some()),
-            "no `*.` pattern of this policy is on a public suffix",
-        ),
-    ];
-    for (setting, needed, otherwise) in opt_ins {
-        let Some(setting) = setting else { continue };
-        let key = &setting.key;
-        let why = if !setting.value {
-            "`false` is the default".to_owned()
-        } else if !policy.credentials() {
-            "it only relaxes a rule for `allow_credentials: true`".to_owned()
-        } else if !needed {
-            otherwise.to_owned()
-        } else {
-            continue;
-        };
-        errors.push(
-            setting.span,
-            format!("`{key}: {}` has no effect: {why}; remove it", setting.value),
-        );
-    }
-}
-
-/// Private Network Access asks a device on a private network whether public sites may reach
-/// it; answering yes to every site defeats it.
-fn private_network_with_any_origin(policy: &Policy, errors: &mut Errors) {
-    let Some(private_network) = policy.allow_private_network.as_ref().filter(|s| s.value) else {
-        return;
-    };
-    if matches!(policy.allow_origins.value, AnyOr::Any) {
-        conflict(
-            errors,
-            private_network,
-            &policy.allow_origins,
-            "`allow_private_network: true` cannot be combined with `allow_origins: *`: it would \
-             let every website on the internet reach this private-network service; list the \
-             origins that may reach it",
-        );
-    }
-}
-
-fn duplicate_origins(policy: &Policy, errors: &mut Errors) {
-    duplicates(origin_list(policy), "origin", errors);
-}
-
 fn method_names(policy: &Policy, errors: &mut Errors) {
     let Some(Setting {
         value: AnyOr::List(methods),
         ..
-    }) = &policy.allow_methods
+    }) = &policy.options.allow_methods
     else {
         return;
     };
     for method in methods {
-        if !is_token(&method.value) {
+        if !is_token(method.value.as_bytes()) {
             errors.push(
                 method.span,
                 format!(
@@ -242,7 +126,7 @@ fn method_names(policy: &Policy, errors: &mut Errors) {
 }
 
 fn request_header_names(policy: &Policy, errors: &mut Errors) {
-    let Some(headers) = &policy.allow_headers else {
+    let Some(headers) = &policy.options.allow_headers else {
         return;
     };
     for name in &headers.value.names {
@@ -281,7 +165,7 @@ fn exposed_header_names(policy: &Policy, errors: &mut Errors) {
     let Some(Setting {
         value: AnyOr::List(names),
         ..
-    }) = &policy.expose_headers
+    }) = &policy.options.expose_headers
     else {
         return;
     };
@@ -302,7 +186,7 @@ fn exposed_header_names(policy: &Policy, errors: &mut Errors) {
 }
 
 fn max_age_range(policy: &Policy, errors: &mut Errors) {
-    let Some(max_age) = &policy.max_age else {
+    let Some(max_age) = &policy.options.max_age else {
         return;
     };
     if max_age.value > 86_400 {
@@ -318,7 +202,7 @@ fn max_age_range(policy: &Policy, errors: &mut Errors) {
 }
 
 fn preflight_success_status(policy: &Policy, errors: &mut Errors) {
-    let Some(status) = &policy.preflight_success_status else {
+    let Some(status) = &policy.options.preflight_success_status else {
         return;
     };
     if !matches!(status.value, 200 | 204) {
@@ -331,14 +215,6 @@ fn preflight_success_status(policy: &Policy, errors: &mut Errors) {
             ),
         );
     }
-}
-
-/// An RFC 9110 token: the syntax of methods and header names.
-pub fn is_token(text: &str) -> bool {
-    !text.is_empty()
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
 /// The names browsers never let scripts set (Fetch's forbidden request-header names, less the
@@ -369,7 +245,7 @@ const FORBIDDEN_REQUEST_HEADERS: [&str; 21] = [
 
 /// Reports a name that is not a token; true when it is one.
 fn check_token(name: &Spanned<String>, errors: &mut Errors) -> bool {
-    let valid = is_token(&name.value);
+    let valid = is_token(name.value.as_bytes());
     if !valid {
         errors.push(
             name.span,

@@ -134,7 +134,7 @@ where
             Verdict::Actual(actual) => ResponseFuture {
                 state: State::Actual {
                     future: self.inner.call(request),
-                    actual,
+                    actual: actual.detach(),
                 },
             },
         }

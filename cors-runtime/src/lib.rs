@@ -110,7 +110,7 @@ macro_rules! cors_policy {
 /// notice between versions, which is why `cors-macros` is pinned to one exact version.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::origin::{OriginMatch, OriginSet, Port, Subdomain, Table, bucket_of};
+    pub use crate::origin::{OriginMatch, OriginSet, Port, Stored, Subdomain, Table};
     pub use crate::policy::{
         AllowHeaders, AllowMethods, AllowOrigins, CorsPolicy, FALLBACK, PolicyParts,
     };

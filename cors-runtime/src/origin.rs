@@ -2,6 +2,7 @@
 
 use std::borrow::Borrow;
 
+pub use cors_rules::table::{Port, Stored, Subdomain, Table};
 use http::HeaderValue;
 
 use crate::names::STAR;
@@ -9,11 +10,11 @@ use crate::names::STAR;
 /// What an [`OriginSet`] found for an `Origin` value.
 #[doc(hidden)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OriginMatch {
+pub enum OriginMatch<'p> {
     /// Not allowed.
     None,
     /// Equal to this origin of the policy, byte for byte.
-    Exact(&'static HeaderValue),
+    Exact(&'p HeaderValue),
     /// Allowed by a wildcard pattern; the request's own value is echoed.
     Pattern,
 }
@@ -21,16 +22,16 @@ pub enum OriginMatch {
 /// The `Access-Control-Allow-Origin` an allowed request gets. `V` is how the request's own
 /// value is held: borrowed by a preflight, shared (not copied) by an actual request's verdict.
 #[derive(Clone, Copy, Debug)]
-pub(crate) enum AllowOrigin<V> {
+pub(crate) enum AllowOrigin<'p, V> {
     /// `allow_origins: *`.
     Any,
     /// An exact origin of the policy, equal to the request's.
-    Exact(&'static HeaderValue),
+    Exact(&'p HeaderValue),
     /// Allowed by a wildcard pattern: the request's value is echoed.
     Echo(V),
 }
 
-impl<V: Borrow<HeaderValue>> AllowOrigin<V> {
+impl<V: Borrow<HeaderValue>> AllowOrigin<'_, V> {
     pub(crate) fn value(&self) -> HeaderValue {
         match self {
             Self::Any => STAR,
@@ -40,19 +41,8 @@ impl<V: Borrow<HeaderValue>> AllowOrigin<V> {
     }
 }
 
-/// The port part of a wildcard pattern.
-#[doc(hidden)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Port {
-    /// No port: the origin ends with the host.
-    None,
-    /// Exactly this port, written with its colon (`":8080"`).
-    Exact(&'static [u8]),
-    /// Any port, or none.
-    Any,
-}
-
-/// The origins a policy allows, as tables the macro built at compile time.
+/// The origins a policy allows, as tables laid out by `cors_rules::table`: at compile time by
+/// the macro, or at startup for origins from configuration.
 ///
 /// Exact origins and `scheme://host:*` patterns are looked up whole; `*.` patterns are looked up
 /// by the domain after each dot of the request's host, but only for suffixes whose length is
@@ -64,74 +54,18 @@ pub struct OriginSet {
     /// No allowed origin is longer: a longer `Origin` is refused without reading it.
     pub longest: usize,
     /// Every exact origin, serialized, as the header value it is answered with.
-    pub exact: Table<&'static HeaderValue>,
+    pub exact: Table<HeaderValue>,
     /// `scheme://host` of every `scheme://host:*` pattern.
-    pub any_port: Table<&'static str>,
+    pub any_port: Table<Stored<str>>,
     /// Every `*.` pattern, by its domain.
     pub subdomains: Table<Subdomain>,
     /// Bit `n` is set when some `*.` pattern's domain is `n` bytes long.
     pub subdomain_lengths: [u64; 8],
 }
 
-/// A `*.domain` pattern.
-#[doc(hidden)]
-#[derive(Debug)]
-pub struct Subdomain {
-    /// The scheme with `://`.
-    pub scheme: &'static str,
-    /// The domain the labels precede, without the leading dot.
-    pub domain: &'static str,
-    pub port: Port,
-}
-
-/// A hash table built at compile time: `buckets.len()` is zero, one (a short list, compared
-/// without hashing), or a power of two indexed by [`bucket_of`].
-#[doc(hidden)]
-#[derive(Debug)]
-pub struct Table<T: 'static> {
-    pub buckets: &'static [&'static [T]],
-}
-
-impl<T> Table<T> {
-    fn bucket(&self, key: &[u8]) -> &'static [T] {
-        match self.buckets.len() {
-            0 => &[],
-            1 => self.buckets[0],
-            n => self.buckets[bucket_of(key, n)],
-        }
-    }
-
-    fn is_empty(&self) -> bool {
-        self.buckets.is_empty()
-    }
-}
-
-/// The bucket of `key` among `buckets` (a power of two). `cors-macros` computes the same
-/// function to fill the tables; `tests/tests/origins.rs` checks that the two agree.
-#[doc(hidden)]
-#[must_use]
-#[allow(
-    clippy::cast_possible_truncation,
-    reason = "the bucket count fits in usize"
-)]
-pub fn bucket_of(key: &[u8], buckets: usize) -> usize {
-    const K: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut hash = key.len() as u64;
-    let mut chunks = key.chunks_exact(8);
-    for chunk in &mut chunks {
-        let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-        hash = (hash.rotate_left(23) ^ word).wrapping_mul(K);
-    }
-    let mut tail = [0u8; 8];
-    tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-    hash = (hash.rotate_left(23) ^ u64::from_le_bytes(tail)).wrapping_mul(K);
-    hash ^= hash >> 32;
-    (hash as usize) & (buckets - 1)
-}
-
 impl OriginSet {
     /// What the set says about an `Origin` value.
-    pub(crate) fn find(&self, origin: &[u8]) -> OriginMatch {
+    pub(crate) fn find(&self, origin: &[u8]) -> OriginMatch<'_> {
         if origin.len() > self.longest {
             return OriginMatch::None;
         }
@@ -157,7 +91,7 @@ impl OriginSet {
             return false;
         };
         let scheme_and_host = &origin[..scheme.len() + host.len()];
-        port_matches(rest, Port::Any)
+        port_matches(rest, &Port::Any)
             && self
                 .any_port
                 .bucket(scheme_and_host)
@@ -190,7 +124,7 @@ impl OriginSet {
                     .filter(|pattern| pattern.domain.as_bytes() == domain);
                 let Some(pattern) = candidates.find(|pattern| {
                     before_port[..dot].starts_with(pattern.scheme.as_bytes())
-                        && port_matches(port, pattern.port)
+                        && port_matches(port, &pattern.port)
                 }) else {
                     continue;
                 };
@@ -242,10 +176,10 @@ fn is_label(label: &[u8]) -> bool {
 }
 
 /// `rest` is what follows the host in the origin.
-fn port_matches(rest: &[u8], port: Port) -> bool {
+fn port_matches(rest: &[u8], port: &Port) -> bool {
     match port {
         Port::None => rest.is_empty(),
-        Port::Exact(expected) => rest == expected,
+        Port::Exact(expected) => rest == &**expected,
         Port::Any => rest.is_empty() || rest.strip_prefix(b":").is_some_and(is_canonical_port),
     }
 }
@@ -269,38 +203,49 @@ fn is_canonical_port(digits: &[u8]) -> bool {
 mod tests {
     use super::*;
 
-    fn leak<T>(items: Vec<T>) -> &'static [T] {
-        Box::leak(items.into_boxed_slice())
-    }
-
     /// A set with single-bucket tables, which need no hashing.
     fn set(subdomains: Vec<Subdomain>, any_port: Vec<&'static str>) -> OriginSet {
         let mut subdomain_lengths = [0; 8];
         for pattern in &subdomains {
             subdomain_lengths[pattern.domain.len() / 64] |= 1 << (pattern.domain.len() % 64);
         }
+        let one_bucket = |n: usize| -> Stored<[u32]> {
+            let n = u32::try_from(n).unwrap();
+            vec![0, n].into()
+        };
         OriginSet {
             longest: 300,
-            exact: Table { buckets: &[] },
+            exact: Table::empty(),
             any_port: Table {
-                buckets: leak(vec![leak(any_port)]),
+                starts: one_bucket(any_port.len()),
+                entries: any_port
+                    .into_iter()
+                    .map(Stored::Static)
+                    .collect::<Vec<_>>()
+                    .into(),
             },
             subdomains: Table {
-                buckets: leak(vec![leak(subdomains)]),
+                starts: one_bucket(subdomains.len()),
+                entries: subdomains.into(),
             },
             subdomain_lengths,
         }
     }
 
+    fn pattern(scheme: &'static str, domain: &'static str, port: Port) -> Subdomain {
+        Subdomain {
+            scheme: Stored::Static(scheme),
+            domain: Stored::Static(domain),
+            port,
+        }
+    }
+
+    fn exact_port(port: &'static [u8]) -> Port {
+        Port::Exact(Stored::Static(port))
+    }
+
     fn sub(origin: &str, port: Port) -> bool {
-        let set = set(
-            vec![Subdomain {
-                scheme: "https://",
-                domain: "example.com",
-                port,
-            }],
-            vec![],
-        );
+        let set = set(vec![pattern("https://", "example.com", port)], vec![]);
         set.find(origin.as_bytes()) == OriginMatch::Pattern
     }
 
@@ -322,9 +267,9 @@ mod tests {
 
     #[test]
     fn ports() {
-        assert!(sub("https://a.example.com:8443", Port::Exact(b":8443")));
-        assert!(!sub("https://a.example.com", Port::Exact(b":8443")));
-        assert!(!sub("https://a.example.com:8444", Port::Exact(b":8443")));
+        assert!(sub("https://a.example.com:8443", exact_port(b":8443")));
+        assert!(!sub("https://a.example.com", exact_port(b":8443")));
+        assert!(!sub("https://a.example.com:8444", exact_port(b":8443")));
         assert!(sub("https://a.example.com", Port::Any));
         assert!(sub("https://a.example.com:1", Port::Any));
         assert!(sub("https://a.example.com:65535", Port::Any));
@@ -336,30 +281,12 @@ mod tests {
         assert!(!sub("https://a.example.com:123456", Port::Any));
     }
 
-    /// The same answers as `bucket_of` in `cors-macros/src/expand/tables.rs`, which fills the tables.
-    #[test]
-    fn bucket_of_known_answers() {
-        let answers: Vec<usize> = ["", "https://a.example", "example.com", "http://localhost"]
-            .iter()
-            .map(|key| bucket_of(key.as_bytes(), 1 << 16))
-            .collect();
-        assert_eq!(answers, [0, 4933, 12739, 57763]);
-    }
-
     #[test]
     fn nested_patterns_and_the_longest_origin() {
         let nested = set(
             vec![
-                Subdomain {
-                    scheme: "https://",
-                    domain: "example.com",
-                    port: Port::None,
-                },
-                Subdomain {
-                    scheme: "http://",
-                    domain: "b.example.com",
-                    port: Port::Any,
-                },
+                pattern("https://", "example.com", Port::None),
+                pattern("http://", "b.example.com", Port::Any),
             ],
             vec![],
         );

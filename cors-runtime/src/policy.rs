@@ -6,13 +6,15 @@ use http::header::{self, GetAll, HeaderMap};
 use http::{HeaderValue, Method, StatusCode};
 
 use crate::actual::{Actual, ActualOrigin};
-use crate::origin::{AllowOrigin, OriginMatch, OriginSet, Table};
+use crate::origin::{OriginMatch, OriginSet, Stored, Table};
 use crate::preflight::Preflight;
 
 /// A CORS policy, built by [`cors_policy!`](crate::cors_policy) and checked at compile time.
 ///
-/// It holds only `'static` data (the origin tables and header values the macro laid out), so it
-/// lives in a `static` or a `const` and is shared by every request without locking.
+/// A compiled policy holds only `'static` data (the origin tables and header values the macro
+/// laid out), so it lives in a `static` and is shared by every request without locking. With
+/// feature `config`, [`CorsPolicy::with_origins`] makes one whose origins come from
+/// configuration, checked by the same rules when the service starts.
 ///
 /// ```
 /// use cors_runtime::{cors_policy, CorsPolicy};
@@ -25,12 +27,18 @@ pub struct CorsPolicy {
     parts: PolicyParts,
 }
 
-/// What the generated code fills in. Every value was validated and normalized by the macro.
+/// What the generated code fills in. Every value was validated and normalized by the macro (or,
+/// for origins from configuration, by the same rules at startup).
 #[doc(hidden)]
-#[allow(missing_debug_implementations, missing_docs)]
+#[allow(
+    missing_debug_implementations,
+    missing_docs,
+    clippy::struct_excessive_bools,
+    reason = "one field per key of the macro"
+)]
 pub struct PolicyParts {
     pub origins: AllowOrigins,
-    pub origin_patterns: &'static [&'static str],
+    pub origin_patterns: Stored<[Stored<str>]>,
     pub methods: AllowMethods,
     pub headers: AllowHeaders,
     pub expose_headers: Option<HeaderValue>,
@@ -38,16 +46,19 @@ pub struct PolicyParts {
     pub max_age: Option<HeaderValue>,
     pub private_network: bool,
     pub preflight_status: StatusCode,
+    /// `dangerously_allow_insecure_origins: true`, which origins from configuration may need.
+    pub insecure_origins: bool,
+    /// `dangerously_allow_public_suffix_subdomains: true`, likewise.
+    pub public_suffix_subdomains: bool,
 }
 
 #[doc(hidden)]
 #[allow(missing_debug_implementations, missing_docs)]
-#[derive(Clone, Copy)]
 pub enum AllowOrigins {
     /// `allow_origins: *`.
     Any,
-    /// The tables the macro built.
-    Matching(&'static OriginSet),
+    /// The lookup tables, laid out by the macro or at startup.
+    Matching(Stored<OriginSet>),
 }
 
 #[doc(hidden)]
@@ -109,6 +120,14 @@ impl CorsPolicy {
         &self.parts
     }
 
+    /// The matching tables, or `None` for `allow_origins: *`.
+    pub(crate) fn origin_set(&self) -> Option<&OriginSet> {
+        match &self.parts.origins {
+            AllowOrigins::Any => None,
+            AllowOrigins::Matching(set) => Some(set),
+        }
+    }
+
     /// Decides what the policy means for a request.
     ///
     /// A request is a preflight when its method is `OPTIONS` and it carries both `Origin` and
@@ -159,23 +178,22 @@ impl CorsPolicy {
     /// ```
     #[must_use]
     pub fn allows_origin(&self, origin: &[u8]) -> bool {
-        match self.parts.origins {
-            AllowOrigins::Any => true,
-            AllowOrigins::Matching(set) => set.find(origin) != OriginMatch::None,
-        }
+        self.origin_set()
+            .is_none_or(|set| set.find(origin) != OriginMatch::None)
     }
 
-    /// The origin patterns as written in the policy, normalized; empty for `allow_origins: *`.
+    /// The origin patterns of the policy, normalized and sorted; empty for `allow_origins: *`.
+    /// It collects them into a `Vec`, for logs and diagnostics.
     ///
     /// ```
     /// use cors_runtime::{cors_policy, CorsPolicy};
     ///
-    /// const ANY: CorsPolicy = cors_policy! { allow_origins: * };
+    /// static ANY: CorsPolicy = cors_policy! { allow_origins: * };
     /// assert!(ANY.origin_patterns().is_empty());
     /// ```
     #[must_use]
-    pub fn origin_patterns(&self) -> &'static [&'static str] {
-        self.parts.origin_patterns
+    pub fn origin_patterns(&self) -> Vec<&str> {
+        self.parts.origin_patterns.iter().map(|p| &**p).collect()
     }
 
     /// Whether the policy allows credentials (`allow_credentials: true`).
@@ -204,16 +222,19 @@ impl CorsPolicy {
     }
 
     fn actual_origin(&self, headers: &HeaderMap) -> ActualOrigin {
-        let AllowOrigins::Matching(set) = self.parts.origins else {
-            return Some(AllowOrigin::Any);
+        let Some(set) = self.origin_set() else {
+            return ActualOrigin::Any;
         };
-        let origin = Self::single(&headers.get_all(header::ORIGIN))
+        let Some(origin) = Self::single(&headers.get_all(header::ORIGIN))
             .ok()
-            .flatten()?;
+            .flatten()
+        else {
+            return ActualOrigin::Refused;
+        };
         match set.find(origin.as_bytes()) {
-            OriginMatch::None => None,
-            OriginMatch::Exact(allowed) => Some(AllowOrigin::Exact(allowed)),
-            OriginMatch::Pattern => Some(AllowOrigin::Echo(origin.clone())),
+            OriginMatch::None => ActualOrigin::Refused,
+            OriginMatch::Exact(allowed) => ActualOrigin::Echo(allowed.clone()),
+            OriginMatch::Pattern => ActualOrigin::Echo(origin.clone()),
         }
     }
 }
@@ -224,7 +245,7 @@ impl fmt::Debug for CorsPolicy {
         let mut s = f.debug_struct("CorsPolicy");
         match p.origins {
             AllowOrigins::Any => s.field("allow_origins", &"*"),
-            AllowOrigins::Matching(_) => s.field("allow_origins", &p.origin_patterns),
+            AllowOrigins::Matching(_) => s.field("allow_origins", &self.origin_patterns()),
         };
         match p.methods {
             AllowMethods::Any => s.field("allow_methods", &"*"),
@@ -251,9 +272,9 @@ static NO_METHODS: [HeaderValue; 0] = [];
 /// The origins of [`FALLBACK`]: none.
 static NO_ORIGIN: OriginSet = OriginSet {
     longest: 0,
-    exact: Table { buckets: &[] },
-    any_port: Table { buckets: &[] },
-    subdomains: Table { buckets: &[] },
+    exact: Table::empty(),
+    any_port: Table::empty(),
+    subdomains: Table::empty(),
     subdomain_lengths: [0; 8],
 };
 
@@ -261,8 +282,8 @@ static NO_ORIGIN: OriginSet = OriginSet {
 /// a policy that allows nothing.
 #[doc(hidden)]
 pub const FALLBACK: CorsPolicy = CorsPolicy::from_parts(PolicyParts {
-    origins: AllowOrigins::Matching(&NO_ORIGIN),
-    origin_patterns: &[],
+    origins: AllowOrigins::Matching(Stored::Static(&NO_ORIGIN)),
+    origin_patterns: Stored::Static(&[]),
     methods: AllowMethods::List(&NO_METHODS),
     headers: AllowHeaders::List {
         names: &[],
@@ -273,4 +294,6 @@ pub const FALLBACK: CorsPolicy = CorsPolicy::from_parts(PolicyParts {
     max_age: None,
     private_network: false,
     preflight_status: StatusCode::NO_CONTENT,
+    insecure_origins: false,
+    public_suffix_subdomains: false,
 });

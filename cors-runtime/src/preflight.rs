@@ -10,10 +10,11 @@ use crate::names::{
     PREFLIGHT_RESPONSE_HEADERS, STAR, STAR_AND_AUTHORIZATION, TRUE,
 };
 use crate::origin::{AllowOrigin, OriginMatch};
-use crate::policy::{AllowHeaders, AllowMethods, AllowOrigins, CorsPolicy};
+use crate::policy::{AllowHeaders, AllowMethods, CorsPolicy};
 use crate::rejection::Rejection;
-use crate::request_headers::{self, is_token};
+use crate::request_headers;
 use crate::vary::VaryOn;
+use cors_rules::syntax::{is_safelisted_method, is_token};
 
 /// The verdict for a preflight request: answer it at once, without calling the handler.
 ///
@@ -52,12 +53,12 @@ pub struct Preflight<'p, 'r> {
     policy: &'p CorsPolicy,
     /// The `Access-Control-Request-Headers` lines, echoed by an allowed answer.
     request_headers: GetAll<'r, HeaderValue>,
-    outcome: Result<Allowed<'r>, Rejection<'r>>,
+    outcome: Result<Allowed<'p, 'r>, Rejection<'r>>,
 }
 
 /// What an allowed preflight echoes or answers.
-struct Allowed<'r> {
-    origin: AllowOrigin<&'r HeaderValue>,
+struct Allowed<'p, 'r> {
+    origin: AllowOrigin<'p, &'r HeaderValue>,
     method: AllowMethod<'r>,
     /// At least one request header was asked for.
     headers_requested: bool,
@@ -128,7 +129,7 @@ impl<'p, 'r> Preflight<'p, 'r> {
             }
         }
         VaryOn {
-            origin: matches!(parts.origins, AllowOrigins::Matching(_)),
+            origin: self.policy.origin_set().is_some(),
             preflight: true,
             private_network: parts.private_network,
         }
@@ -183,13 +184,13 @@ struct Lines<'r> {
 }
 
 /// The checks, in the order of the Fetch Standard's CORS-preflight fetch.
-fn evaluate<'r>(
-    policy: &CorsPolicy,
+fn evaluate<'p, 'r>(
+    policy: &'p CorsPolicy,
     request: &'r HeaderMap,
     lines: &Lines<'r>,
-) -> Result<Allowed<'r>, Rejection<'r>> {
+) -> Result<Allowed<'p, 'r>, Rejection<'r>> {
     let parts = policy.parts();
-    let origin = check_origin(parts.origins, &lines.origins)?;
+    let origin = check_origin(policy, &lines.origins)?;
     let method = check_method(parts.methods, parts.credentials, &lines.methods)?;
     let headers_requested =
         request_headers::check(&lines.request_headers, parts.headers, parts.credentials)?;
@@ -212,20 +213,20 @@ fn evaluate<'r>(
     })
 }
 
-fn check_origin<'r>(
-    origins: AllowOrigins,
+fn check_origin<'p, 'r>(
+    policy: &'p CorsPolicy,
     lines: &GetAll<'r, HeaderValue>,
-) -> Result<AllowOrigin<&'r HeaderValue>, Rejection<'r>> {
+) -> Result<AllowOrigin<'p, &'r HeaderValue>, Rejection<'r>> {
     let origin = CorsPolicy::single(lines)
         .map_err(|()| Rejection::MultipleOrigins)?
         .ok_or(Rejection::Origin(b""))?;
-    match origins {
-        AllowOrigins::Any => Ok(AllowOrigin::Any),
-        AllowOrigins::Matching(set) => match set.find(origin.as_bytes()) {
-            OriginMatch::None => Err(Rejection::Origin(origin.as_bytes())),
-            OriginMatch::Exact(allowed) => Ok(AllowOrigin::Exact(allowed)),
-            OriginMatch::Pattern => Ok(AllowOrigin::Echo(origin)),
-        },
+    let Some(set) = policy.origin_set() else {
+        return Ok(AllowOrigin::Any);
+    };
+    match set.find(origin.as_bytes()) {
+        OriginMatch::None => Err(Rejection::Origin(origin.as_bytes())),
+        OriginMatch::Exact(allowed) => Ok(AllowOrigin::Exact(allowed)),
+        OriginMatch::Pattern => Ok(AllowOrigin::Echo(origin)),
     }
 }
 
@@ -239,7 +240,7 @@ fn check_method<'r>(
         return Err(Rejection::MultipleMethods);
     };
     let bytes = method.as_bytes();
-    if matches!(bytes, b"GET" | b"HEAD" | b"POST") {
+    if is_safelisted_method(bytes) {
         return Ok(AllowMethod::Safelisted);
     }
     match methods {

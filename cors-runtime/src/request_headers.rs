@@ -3,6 +3,8 @@
 use http::HeaderValue;
 use http::header::GetAll;
 
+use cors_rules::syntax::is_token;
+
 use crate::policy::AllowHeaders;
 use crate::rejection::Rejection;
 
@@ -96,14 +98,6 @@ fn trim(element: &[u8]) -> &[u8] {
         .rposition(|&b| b != b' ' && b != b'\t')
         .map_or(start, |last| last + 1);
     &element[start..end]
-}
-
-/// An RFC 9110 token: the syntax of header names and methods.
-pub(crate) fn is_token(bytes: &[u8]) -> bool {
-    !bytes.is_empty()
-        && bytes
-            .iter()
-            .all(|&b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
 #[cfg(test)]

@@ -11,6 +11,10 @@ mod shadowing {
     struct str;
     struct bool;
     struct usize;
+    struct u32;
+    struct u64;
+    struct Stored;
+    struct Port;
     struct HeaderValue;
     struct StatusCode;
     mod core {}

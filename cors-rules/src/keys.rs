@@ -1,7 +1,7 @@
 //! The keys of the policy block: their names, and the nearest one to a misspelling.
 
 /// A key of `cors_policy!`. The order is the order of the documentation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Key {
     AllowOrigins,
     AllowMethods,
@@ -16,6 +16,7 @@ pub enum Key {
 }
 
 impl Key {
+    /// Every key, in the order of the documentation.
     pub const ALL: [Self; 10] = [
         Self::AllowOrigins,
         Self::AllowMethods,
@@ -29,6 +30,8 @@ impl Key {
         Self::DangerouslyAllowPublicSuffixSubdomains,
     ];
 
+    /// The key as written in a policy block.
+    #[must_use]
     pub fn name(self) -> &'static str {
         match self {
             Self::AllowOrigins => "allow_origins",
@@ -46,11 +49,14 @@ impl Key {
         }
     }
 
+    /// The key written `name`, if there is one.
+    #[must_use]
     pub fn from_name(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|key| key.name() == name)
     }
 
     /// The key a misspelt `name` most likely meant, if any is close enough to suggest.
+    #[must_use]
     pub fn nearest(name: &str) -> Option<Self> {
         Self::ALL
             .into_iter()

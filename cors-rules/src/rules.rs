@@ -1,0 +1,299 @@
+//! The rules a list of origins must follow, given the rest of the policy.
+//!
+//! The macro applies them to the origins written in a policy block (or read from an environment
+//! variable at build time), `cors-runtime` to the origins a service reads at startup: the same
+//! function, so the same problems in the same words.
+
+use std::borrow::Borrow;
+use std::collections::BTreeSet;
+
+use crate::Key;
+use crate::origin::{self, HostKind, OriginPattern};
+use crate::problem::{Ineffective, Problem, ProblemKind};
+
+/// What the origin rules need to know about the rest of the policy.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "one flag per key of the policy"
+)]
+pub struct Settings {
+    /// `allow_credentials: true`.
+    pub credentials: bool,
+    /// `allow_private_network: true`.
+    pub private_network: bool,
+    /// `dangerously_allow_insecure_origins`, if it is written.
+    pub insecure_opt_in: Option<bool>,
+    /// `dangerously_allow_public_suffix_subdomains`, if it is written.
+    pub public_suffix_opt_in: Option<bool>,
+}
+
+/// What a problem found by [`check`] is about, so that the caller can point at it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Subject {
+    /// The origin at this index of the list.
+    Origin(usize),
+    /// `allow_origins` as a whole, in conflict with another key.
+    Origins(Key),
+    /// This option.
+    Option(Key),
+}
+
+/// Whether browsers treat an origin as potentially trustworthy: `https`, a loopback address,
+/// or `localhost` and its subdomains.
+#[must_use]
+pub fn is_secure(pattern: &OriginPattern) -> bool {
+    let host = pattern.host.strip_suffix('.').unwrap_or(&pattern.host);
+    pattern.scheme == "https"
+        || host == "localhost"
+        || host.ends_with(".localhost")
+        || host == "[::1]"
+        || (pattern.host_kind == HostKind::Ipv4 && host.starts_with("127."))
+}
+
+/// The domain of a `*.` pattern that is itself on the Public Suffix List, trailing dot aside.
+#[must_use]
+pub fn public_suffix_of(pattern: &OriginPattern) -> Option<&str> {
+    if !pattern.subdomains {
+        return None;
+    }
+    let domain = pattern.host.strip_suffix('.').unwrap_or(&pattern.host);
+    psl::suffix(domain.as_bytes())
+        .filter(|suffix| suffix.is_known() && suffix.as_bytes() == domain.as_bytes())
+        .map(|_| domain)
+}
+
+/// Every problem of `origins` (`None` for `allow_origins: *`) under `settings`, in the order the
+/// compiler reports them: credentials with any origin, insecure origins, public-suffix
+/// wildcards, opt-ins without effect, private network with any origin, duplicates.
+#[must_use]
+pub fn check<P: Borrow<OriginPattern>>(
+    origins: Option<&[P]>,
+    settings: Settings,
+) -> Vec<(Subject, Problem)> {
+    let mut found = Vec::new();
+    let list = origins.unwrap_or_default();
+    let patterns = || list.iter().map(Borrow::borrow).enumerate();
+    // Browsers refuse a credentialed response whose `Access-Control-Allow-Origin` is `*`, so the
+    // policy would silently fail for every caller.
+    if settings.credentials && origins.is_none() {
+        found.push((
+            Subject::Origins(Key::AllowCredentials),
+            Problem::new(ProblemKind::AnyOriginWithCredentials),
+        ));
+    }
+    // Anyone on the path can impersonate a plain-http origin, and with credentials read the
+    // user's data through it.
+    if settings.credentials && settings.insecure_opt_in != Some(true) {
+        for (index, pattern) in patterns().filter(|(_, p)| !is_secure(p)) {
+            let secure = OriginPattern {
+                scheme: "https".to_owned(),
+                ..pattern.clone()
+            };
+            found.push((
+                Subject::Origin(index),
+                Problem::new(ProblemKind::InsecureWithCredentials)
+                    .about(pattern.to_string())
+                    .with_fix(Some(secure.to_string())),
+            ));
+        }
+    }
+    // `*.github.io` is every GitHub Pages site, and `*.co.uk` every British company: strangers.
+    if settings.credentials && settings.public_suffix_opt_in != Some(true) {
+        for (index, pattern) in patterns() {
+            if let Some(suffix) = public_suffix_of(pattern) {
+                found.push((
+                    Subject::Origin(index),
+                    Problem::new(ProblemKind::PublicSuffixWithCredentials)
+                        .about(pattern.to_string())
+                        .detail(suffix),
+                ));
+            }
+        }
+    }
+    // A `dangerously_…` opt-in must be needed by this very policy, so none lingers after the
+    // origins that needed it are gone.
+    let opt_ins = [
+        (
+            Key::DangerouslyAllowInsecureOrigins,
+            settings.insecure_opt_in,
+            patterns().any(|(_, p)| !is_secure(p)),
+        ),
+        (
+            Key::DangerouslyAllowPublicSuffixSubdomains,
+            settings.public_suffix_opt_in,
+            patterns().any(|(_, p)| public_suffix_of(p).is_some()),
+        ),
+    ];
+    for (key, setting, needed) in opt_ins {
+        let Some(value) = setting else { continue };
+        let why = if !value {
+            Ineffective::False
+        } else if !settings.credentials {
+            Ineffective::NoCredentials
+        } else if !needed {
+            Ineffective::NotNeeded
+        } else {
+            continue;
+        };
+        found.push((
+            Subject::Option(key),
+            Problem::opt_in_without_effect(key, value, why),
+        ));
+    }
+    // Private Network Access asks a device on a private network whether public sites may reach
+    // it; answering yes to every site defeats it.
+    if settings.private_network && origins.is_none() {
+        found.push((
+            Subject::Origins(Key::AllowPrivateNetwork),
+            Problem::new(ProblemKind::AnyOriginWithPrivateNetwork),
+        ));
+    }
+    let mut seen = BTreeSet::new();
+    for (index, pattern) in patterns() {
+        if !seen.insert(pattern) {
+            found.push((
+                Subject::Origin(index),
+                Problem::new(ProblemKind::Duplicate).about(pattern.to_string()),
+            ));
+        }
+    }
+    found
+}
+
+/// The elements of an origin list read from configuration as one string: separated by commas
+/// and/or ASCII whitespace, empty elements skipped.
+pub fn split_list(value: &str) -> impl Iterator<Item = &str> {
+    value
+        .split(|c: char| c == ',' || c.is_ascii_whitespace())
+        .filter(|element| !element.is_empty())
+}
+
+/// An element of a list of origins from configuration: `*` there means nothing but a mistake,
+/// since only a list that is `*` alone allows any origin.
+///
+/// # Errors
+/// When the element is `*` or not an origin pattern.
+pub fn parse_element(text: &str) -> Result<OriginPattern, Problem> {
+    if text == "*" {
+        return Err(Problem::new(ProblemKind::StarAmongOrigins).about(text));
+    }
+    origin::parse(text)
+}
+
+/// The problem of a list that ends up with no origin at all.
+#[must_use]
+pub fn empty_list() -> Problem {
+    Problem::new(ProblemKind::EmptyList)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn patterns(texts: &[&str]) -> Vec<OriginPattern> {
+        texts.iter().map(|t| origin::parse(t).unwrap()).collect()
+    }
+
+    fn messages(origins: Option<&[&str]>, settings: Settings) -> Vec<(Subject, String)> {
+        let list = origins.map(patterns);
+        check(list.as_deref(), settings)
+            .into_iter()
+            .map(|(subject, problem)| (subject, problem.to_string()))
+            .collect()
+    }
+
+    const CREDENTIALS: Settings = Settings {
+        credentials: true,
+        private_network: false,
+        insecure_opt_in: None,
+        public_suffix_opt_in: None,
+    };
+
+    #[test]
+    fn secure_origins_with_credentials_pass() {
+        let secure = [
+            "https://a.example",
+            "http://localhost:*",
+            "http://127.0.0.1:8080",
+            "http://[::1]:3000",
+            "http://*.localhost:*",
+            "https://*.example.co.uk",
+        ];
+        assert!(messages(Some(&secure), CREDENTIALS).is_empty());
+    }
+
+    #[test]
+    fn every_rule_reports_its_subject() {
+        let found = messages(
+            Some(&[
+                "http://app.example",
+                "https://*.github.io",
+                "http://app.example",
+            ]),
+            CREDENTIALS,
+        );
+        let subjects: Vec<Subject> = found.iter().map(|(s, _)| *s).collect();
+        assert_eq!(
+            subjects,
+            [
+                Subject::Origin(0),
+                Subject::Origin(2),
+                Subject::Origin(1),
+                Subject::Origin(2)
+            ]
+        );
+        assert!(found[0].1.contains("use `https://app.example`"));
+        assert!(found[2].1.contains("public suffix `github.io`"));
+        assert_eq!(
+            found[3].1,
+            "duplicate origin `http://app.example`; remove it"
+        );
+        let any = messages(
+            None,
+            Settings {
+                private_network: true,
+                ..CREDENTIALS
+            },
+        );
+        assert_eq!(any[0].0, Subject::Origins(Key::AllowCredentials));
+        assert_eq!(any[1].0, Subject::Origins(Key::AllowPrivateNetwork));
+    }
+
+    #[test]
+    fn opt_ins_must_take_effect() {
+        let opted = Settings {
+            insecure_opt_in: Some(true),
+            ..CREDENTIALS
+        };
+        assert!(messages(Some(&["http://app.example"]), opted).is_empty());
+        let found = messages(Some(&["https://app.example"]), opted);
+        assert_eq!(
+            found,
+            [(
+                Subject::Option(Key::DangerouslyAllowInsecureOrigins),
+                "`dangerously_allow_insecure_origins: true` has no effect: no origin of this \
+                 policy is insecure; remove it"
+                    .to_owned()
+            )]
+        );
+    }
+
+    #[test]
+    fn configured_lists_split_on_commas_and_whitespace() {
+        let elements: Vec<&str> =
+            split_list(" https://a.example,https://b.example\n\thttps://c.example ,, ").collect();
+        assert_eq!(
+            elements,
+            [
+                "https://a.example",
+                "https://b.example",
+                "https://c.example"
+            ]
+        );
+        assert_eq!(
+            parse_element("*").unwrap_err().kind(),
+            ProblemKind::StarAmongOrigins
+        );
+    }
+}
