@@ -68,6 +68,7 @@ impl<'p> Actual<'p> {
     }
 
     /// The same verdict, no longer tied to the policy's lifetime.
+    #[cfg(feature = "tower")]
     pub(crate) fn detach(self) -> Actual<'static> {
         Actual {
             origin: self.origin,

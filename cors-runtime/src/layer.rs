@@ -2,6 +2,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use http::{Request, Response};
@@ -20,6 +21,10 @@ use crate::policy::{CorsPolicy, Verdict};
 /// its status) gets the policy's headers. Nothing is boxed and nothing is allocated per request
 /// beyond the headers written into the response.
 ///
+/// The policy can be a `static` ([`CorsLayer::new`], [`CorsPolicy::layer`]), owned or shared
+/// ([`CorsLayer::shared`], for a policy built at startup), or replaceable while serving
+/// ([`CorsLayer::reloadable`], feature `config`).
+///
 /// ```
 /// use cors_runtime::{cors_policy, CorsLayer, CorsPolicy};
 ///
@@ -28,24 +33,129 @@ use crate::policy::{CorsPolicy, Verdict};
 /// // Either form gives the same layer; with axum: `Router::new().route(…).layer(API.layer())`.
 /// let layer: CorsLayer = API.layer();
 /// let same = CorsLayer::new(&API);
-/// assert!(std::ptr::eq(layer.policy(), same.policy()));
+/// # drop((layer, same));
 /// ```
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct CorsLayer {
-    policy: &'static CorsPolicy,
+    source: Source,
+}
+
+/// Where a layer's policy comes from.
+#[derive(Clone, Debug)]
+enum Source {
+    Static(&'static CorsPolicy),
+    Shared(Arc<CorsPolicy>),
+    #[cfg(feature = "config")]
+    Reloadable(Arc<arc_swap::ArcSwap<CorsPolicy>>),
 }
 
 impl CorsLayer {
-    /// A layer that applies `policy`.
+    /// A layer that applies a `static` policy.
     #[must_use]
     pub const fn new(policy: &'static CorsPolicy) -> Self {
-        Self { policy }
+        Self {
+            source: Source::Static(policy),
+        }
     }
 
-    /// The policy this layer applies.
+    /// A layer that applies an owned or shared policy, such as one built at startup with
+    /// [`CorsPolicy::with_origins`] (feature `config`).
+    ///
+    /// ```
+    /// use cors_runtime::{cors_policy, CorsLayer, CorsPolicy};
+    ///
+    /// let policy: CorsPolicy = cors_policy! { allow_origins: ["https://app.example.com"] };
+    /// let layer = CorsLayer::shared(policy);
+    /// # drop(layer);
+    /// ```
     #[must_use]
-    pub const fn policy(&self) -> &'static CorsPolicy {
-        self.policy
+    pub fn shared(policy: impl Into<Arc<CorsPolicy>>) -> Self {
+        Self {
+            source: Source::Shared(policy.into()),
+        }
+    }
+
+    /// A layer whose policy can be replaced while it serves, and the handle that replaces it
+    /// (feature `config`).
+    ///
+    /// Each request is answered by the policy in place when it arrives, whole: the old one or
+    /// the new one, never a mix. Finding it costs one atomic load per request; no lock, no
+    /// allocation. A service keeps the last policy it used until its next request.
+    ///
+    /// ```
+    /// use cors_runtime::{cors_policy, CorsLayer, CorsPolicy};
+    ///
+    /// static API: CorsPolicy = cors_policy! { allow_origins: ["https://app.example.com"] };
+    ///
+    /// let (layer, handle) = CorsLayer::reloadable(API.with_origins(["https://a.example"])?);
+    /// handle.set_origins(["https://b.example"])?;
+    /// assert!(handle.current().allows_origin(b"https://b.example"));
+    /// // A refused update changes nothing.
+    /// assert!(handle.set_origins(["https://b.example/"]).is_err());
+    /// assert!(handle.current().allows_origin(b"https://b.example"));
+    /// # drop(layer);
+    /// # Ok::<(), cors_runtime::ConfigError>(())
+    /// ```
+    #[cfg(feature = "config")]
+    #[must_use]
+    pub fn reloadable(policy: impl Into<Arc<CorsPolicy>>) -> (Self, ReloadHandle) {
+        let swap = Arc::new(arc_swap::ArcSwap::new(policy.into()));
+        let handle = ReloadHandle {
+            swap: Arc::clone(&swap),
+        };
+        let layer = Self {
+            source: Source::Reloadable(swap),
+        };
+        (layer, handle)
+    }
+}
+
+impl From<CorsPolicy> for CorsLayer {
+    fn from(policy: CorsPolicy) -> Self {
+        Self::shared(policy)
+    }
+}
+
+impl From<Arc<CorsPolicy>> for CorsLayer {
+    fn from(policy: Arc<CorsPolicy>) -> Self {
+        Self::shared(policy)
+    }
+}
+
+/// Replaces the policy of a [`CorsLayer::reloadable`] layer while it serves (feature `config`).
+#[cfg(feature = "config")]
+#[derive(Clone, Debug)]
+pub struct ReloadHandle {
+    swap: Arc<arc_swap::ArcSwap<CorsPolicy>>,
+}
+
+#[cfg(feature = "config")]
+impl ReloadHandle {
+    /// Puts `policy` in place: requests that arrive from now on are answered by it.
+    pub fn replace(&self, policy: impl Into<Arc<CorsPolicy>>) {
+        self.swap.store(policy.into());
+    }
+
+    /// Replaces the origins of the serving policy, checked as
+    /// [`CorsPolicy::with_origins`] checks them. The policy is swapped only when every origin
+    /// passes; a refused update leaves the serving policy untouched.
+    ///
+    /// # Errors
+    /// Every problem of the list, as [`CorsPolicy::with_origins`] reports them.
+    pub fn set_origins<I, S>(&self, origins: I) -> Result<(), crate::ConfigError>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let next = self.swap.load().with_origins(origins)?;
+        self.swap.store(Arc::new(next));
+        Ok(())
+    }
+
+    /// The policy in place now.
+    #[must_use]
+    pub fn current(&self) -> Arc<CorsPolicy> {
+        self.swap.load_full()
     }
 }
 
@@ -61,10 +171,15 @@ impl<S> Layer<S> for CorsLayer {
     type Service = Cors<S>;
 
     fn layer(&self, inner: S) -> Cors<S> {
-        Cors {
-            inner,
-            policy: self.policy,
-        }
+        let policy = match &self.source {
+            Source::Static(policy) => ServicePolicy::Static(policy),
+            Source::Shared(policy) => ServicePolicy::Shared(Arc::clone(policy)),
+            #[cfg(feature = "config")]
+            Source::Reloadable(swap) => {
+                ServicePolicy::Reloadable(arc_swap::Cache::new(Arc::clone(swap)))
+            }
+        };
+        Cors { inner, policy }
     }
 }
 
@@ -83,10 +198,32 @@ impl<S> Layer<S> for CorsLayer {
 /// assert_eq!(service.get_ref(), &Handler);
 /// assert_eq!(service.into_inner(), Handler);
 /// ```
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Cors<S> {
     inner: S,
-    policy: &'static CorsPolicy,
+    policy: ServicePolicy,
+}
+
+/// A service's view of its layer's policy. A reloadable policy is read through a cache that
+/// costs one atomic load while the policy is unchanged.
+#[derive(Clone, Debug)]
+enum ServicePolicy {
+    Static(&'static CorsPolicy),
+    Shared(Arc<CorsPolicy>),
+    #[cfg(feature = "config")]
+    Reloadable(arc_swap::Cache<Arc<arc_swap::ArcSwap<CorsPolicy>>, Arc<CorsPolicy>>),
+}
+
+impl ServicePolicy {
+    #[inline]
+    fn current(&mut self) -> &CorsPolicy {
+        match self {
+            Self::Static(policy) => policy,
+            Self::Shared(policy) => policy,
+            #[cfg(feature = "config")]
+            Self::Reloadable(cache) => cache.load(),
+        }
+    }
 }
 
 impl<S> Cors<S> {
@@ -120,7 +257,8 @@ where
     }
 
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
-        match self.policy.check(request.method(), request.headers()) {
+        let policy = self.policy.current();
+        match policy.check(request.method(), request.headers()) {
             Verdict::Preflight(preflight) => {
                 let mut response = Response::new(ResBody::default());
                 *response.status_mut() = preflight.status();

@@ -35,6 +35,8 @@
 #![warn(missing_docs)]
 
 mod actual;
+#[cfg(feature = "config")]
+mod config;
 #[cfg(feature = "tower")]
 mod layer;
 mod names;
@@ -46,6 +48,10 @@ mod request_headers;
 mod vary;
 
 pub use actual::Actual;
+#[cfg(feature = "config")]
+pub use config::{ConfigError, Problem, ProblemKind};
+#[cfg(all(feature = "tower", feature = "config"))]
+pub use layer::ReloadHandle;
 #[cfg(feature = "tower")]
 pub use layer::{Cors, CorsLayer, ResponseFuture};
 pub use policy::{CorsPolicy, Verdict};

@@ -1,0 +1,243 @@
+//! Origins from configuration (feature `config`): a policy's shape stays in code, checked by the
+//! compiler, and its origins come from the environment or a file, checked at startup by the
+//! same rules, in the same words.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use cors_rules::origin::OriginPattern;
+use cors_rules::rules::{self, Settings};
+use cors_rules::table::{OriginTables, Stored};
+pub use cors_rules::{Problem, ProblemKind};
+use http::HeaderValue;
+
+use crate::origin::OriginSet;
+use crate::policy::{AllowOrigins, CorsPolicy, PolicyParts};
+
+/// Why a list of origins from configuration was refused: every problem, not just the first.
+///
+/// [`Display`](fmt::Display) writes one line per problem, in the words the compiler uses for the
+/// same origin in a `cors_policy!`, with the fix when there is one. [`ConfigError::problems`]
+/// gives them as values, to match on their [`ProblemKind`].
+///
+/// ```
+/// use cors_runtime::{cors_policy, CorsPolicy, ProblemKind};
+///
+/// static API: CorsPolicy = cors_policy! {
+///     allow_origins: ["https://app.example.com"],
+///     allow_credentials: true,
+/// };
+///
+/// let error = API.with_origins(["https://Shop.example.com/", "http://admin.example.com"]).unwrap_err();
+/// assert_eq!(
+///     error.to_string(),
+///     "origin `https://Shop.example.com/` has a trailing slash, which `Origin` never has; \
+///      write `https://shop.example.com`\n\
+///      origin `http://admin.example.com` is not secure, and credentials are allowed: anyone \
+///      on the network path can impersonate it and read your users' data; use \
+///      `https://admin.example.com`, or set `dangerously_allow_insecure_origins: true`"
+/// );
+/// let first = &error.problems()[0];
+/// assert_eq!(first.kind(), ProblemKind::TrailingSlash);
+/// assert_eq!(first.element(), Some("https://Shop.example.com/"));
+/// assert_eq!(first.fix(), Some("https://shop.example.com"));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    problems: Vec<Problem>,
+}
+
+impl ConfigError {
+    /// Every problem, in the order the compiler would report them.
+    #[must_use]
+    pub fn problems(&self) -> &[Problem] {
+        &self.problems
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (index, problem) in self.problems.iter().enumerate() {
+            if index > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{problem}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl CorsPolicy {
+    /// The same policy with its origins replaced by `origins`, checked by the rules
+    /// `cors_policy!` applies at compile time (feature `config`).
+    ///
+    /// Each element is trimmed of ASCII whitespace, and empty ones are skipped; `*` alone means
+    /// any origin. Every pattern must be written as a browser sends `Origin`, and the rules that
+    /// depend on the rest of the policy apply too: no `*` with credentials or with private
+    /// network access, no insecure origin or public-suffix wildcard with credentials unless the
+    /// policy opts in, and no `dangerously_…` opt-in that the new origins leave without effect.
+    ///
+    /// The result answers requests exactly as a compiled policy with these origins would, at
+    /// the same cost, and works with [`check`](Self::check), [`allows_origin`](Self::allows_origin)
+    /// and the framework adapters. Building it is linear in the number of origins.
+    ///
+    /// ```
+    /// use cors_runtime::{cors_policy, CorsPolicy};
+    ///
+    /// static API: CorsPolicy = cors_policy! {
+    ///     allow_origins: ["https://app.example.com"], // the default, checked at compile time
+    ///     allow_methods: [PUT, DELETE],
+    ///     allow_credentials: true,
+    /// };
+    ///
+    /// // In a service: `std::env::var("CORS_ALLOWED_ORIGINS")?`.
+    /// let configured = "https://app.example.com, https://*.staging.example.com";
+    /// let policy = API.with_origins(configured.split(','))?;
+    /// assert!(policy.allows_origin(b"https://eu.staging.example.com"));
+    /// assert!(!API.allows_origin(b"https://eu.staging.example.com"));
+    /// # Ok::<(), cors_runtime::ConfigError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// Every problem of the list at once, as a [`ConfigError`].
+    pub fn with_origins<I, S>(&self, origins: I) -> Result<CorsPolicy, ConfigError>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let texts: Vec<S> = origins.into_iter().collect();
+        let elements: Vec<&str> = texts
+            .iter()
+            .map(|text| text.as_ref().trim_ascii())
+            .filter(|text| !text.is_empty())
+            .collect();
+        let any = elements == ["*"];
+        let mut problems = Vec::new();
+        let mut patterns = Vec::with_capacity(elements.len());
+        if !any {
+            if elements.is_empty() {
+                problems.push(rules::empty_list());
+            }
+            for element in &elements {
+                match rules::parse_element(element) {
+                    Ok(pattern) => patterns.push(pattern),
+                    Err(problem) => problems.push(problem),
+                }
+            }
+        }
+        let parts = self.parts();
+        let settings = Settings {
+            credentials: parts.credentials,
+            private_network: parts.private_network,
+            insecure_opt_in: parts.insecure_origins.then_some(true),
+            public_suffix_opt_in: parts.public_suffix_subdomains.then_some(true),
+        };
+        let list = (!any).then_some(patterns.as_slice());
+        problems.extend(rules::check(list, settings).into_iter().map(|(_, p)| p));
+        if !problems.is_empty() {
+            return Err(ConfigError { problems });
+        }
+        let (origins, origin_patterns) = if any {
+            (AllowOrigins::Any, Stored::Static(&[][..]))
+        } else {
+            let sorted: BTreeSet<&OriginPattern> = patterns.iter().collect();
+            let names: Vec<Stored<str>> = sorted.iter().map(|p| p.to_string().into()).collect();
+            let set = origin_set(OriginTables::new(sorted));
+            (
+                AllowOrigins::Matching(Stored::Owned(Box::new(set))),
+                names.into(),
+            )
+        };
+        Ok(CorsPolicy::from_parts(PolicyParts {
+            origins,
+            origin_patterns,
+            methods: parts.methods,
+            headers: parts.headers,
+            expose_headers: parts.expose_headers.clone(),
+            credentials: parts.credentials,
+            max_age: parts.max_age.clone(),
+            private_network: parts.private_network,
+            preflight_status: parts.preflight_status,
+            insecure_origins: parts.insecure_origins,
+            public_suffix_subdomains: parts.public_suffix_subdomains,
+        }))
+    }
+}
+
+/// The lookup tables the macro would have written for the same origins, owned.
+fn origin_set(tables: OriginTables) -> OriginSet {
+    OriginSet {
+        longest: tables.longest,
+        exact: tables.exact.into_table(|origin| {
+            let value = HeaderValue::from_str(&origin)
+                .expect("a validated origin is visible ASCII, a valid header value");
+            // The first clone of a value built from a `String` moves its bytes to shared
+            // storage; doing it now keeps every clone per request free of allocation.
+            drop(value.clone());
+            value
+        }),
+        any_port: tables.any_port.into_table(Stored::from),
+        subdomains: tables.subdomains.into_table(|entry| entry),
+        subdomain_lengths: tables.subdomain_lengths,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cors_policy;
+
+    static BASE: CorsPolicy = cors_policy! {
+        allow_origins: ["https://app.example.com"],
+        allow_credentials: true,
+    };
+    static OPEN: CorsPolicy = cors_policy! { allow_origins: ["https://a.example"] };
+
+    #[test]
+    fn every_problem_at_once_in_the_compilers_order() {
+        let error = BASE
+            .with_origins([
+                "HTTPS://a.example",
+                "*",
+                "http://b.example",
+                "https://*.github.io",
+            ])
+            .unwrap_err();
+        let kinds: Vec<ProblemKind> = error.problems().iter().map(Problem::kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                ProblemKind::UppercaseScheme,
+                ProblemKind::StarAmongOrigins,
+                ProblemKind::InsecureWithCredentials,
+                ProblemKind::PublicSuffixWithCredentials,
+            ]
+        );
+        assert_eq!(error.to_string().lines().count(), 4);
+    }
+
+    #[test]
+    fn star_alone_empty_lists_and_whitespace() {
+        let any = BASE.with_origins(["*"]).unwrap_err();
+        assert_eq!(
+            any.problems()[0].kind(),
+            ProblemKind::AnyOriginWithCredentials
+        );
+        let empty = BASE.with_origins([" ", ""]).unwrap_err();
+        assert_eq!(empty.problems()[0].kind(), ProblemKind::EmptyList);
+        let trimmed = BASE
+            .with_origins([" https://a.example\t", "", "https://b.example "])
+            .unwrap();
+        assert_eq!(
+            trimmed.origin_patterns(),
+            ["https://a.example", "https://b.example"]
+        );
+        assert!(
+            OPEN.with_origins(["*"])
+                .unwrap()
+                .allows_origin(b"https://any.example")
+        );
+    }
+}
