@@ -7,6 +7,7 @@ fn ui() {
     cases.pass("ui/pass/*.rs");
     for area in [
         "syntax",
+        "env",
         "credentials",
         "origins",
         "methods",
