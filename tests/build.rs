@@ -220,6 +220,11 @@ fn main() {
     }
     table.push_str("];\n");
     out.push_str(&table);
+    let _ = writeln!(
+        out,
+        "/// Every origin pattern the generated policies draw from.\npub const ORIGIN_POOL: &[&str] = &[{}];",
+        quoted(ORIGINS)
+    );
     let dir = std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR");
     std::fs::write(Path::new(&dir).join("model_policies.rs"), out).expect("OUT_DIR is writable");
     println!("cargo::rerun-if-changed=build.rs");

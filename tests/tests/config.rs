@@ -38,7 +38,10 @@ fn compiler_errors(case: &str) -> Vec<String> {
 fn case_origins(case: &str) -> Vec<String> {
     let path = format!("{}/ui/{case}.rs", env!("CARGO_MANIFEST_DIR"));
     let source = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let start = source.find("allow_origins: ").expect("the case sets allow_origins") + 15;
+    let start = source
+        .find("allow_origins: ")
+        .expect("the case sets allow_origins")
+        + 15;
     let rest = &source[start..];
     if rest.starts_with('*') {
         return vec!["*".to_owned()];
@@ -154,7 +157,11 @@ fn split(value: &str) -> Vec<String> {
 #[test]
 fn problems_are_values() {
     let error = CREDENTIALS
-        .with_origins(["https://ok.example", "https://Shop.example.com:443", "http://x.example"])
+        .with_origins([
+            "https://ok.example",
+            "https://Shop.example.com:443",
+            "http://x.example",
+        ])
         .unwrap_err();
     let problems: Vec<(ProblemKind, Option<&str>, Option<&str>)> = error
         .problems()
@@ -177,5 +184,9 @@ fn problems_are_values() {
         ]
     );
     let as_error: &dyn std::error::Error = &error;
-    assert!(as_error.to_string().contains("write `https://shop.example.com`"));
+    assert!(
+        as_error
+            .to_string()
+            .contains("write `https://shop.example.com`")
+    );
 }

@@ -10,13 +10,15 @@
 
 mod common;
 
+use std::sync::OnceLock;
+
 use cors_runtime::{CorsPolicy, Verdict, cors_policy};
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 use http::{Method, StatusCode};
 use proptest::prelude::*;
 
 /// A policy as plain data, written by `build.rs` next to the same policy as a `cors_policy!`.
-#[derive(Debug)]
+#[derive(Clone, Copy, Debug)]
 #[allow(
     clippy::struct_excessive_bools,
     reason = "a plain description of a policy"
@@ -498,8 +500,13 @@ struct Generated {
 
 fn requests() -> impl Strategy<Value = Generated> {
     (0..POLICIES.len())
-        .prop_flat_map(|policy| {
-            let patterns = POLICIES[policy].1.origins.unwrap_or(&[]);
+        .prop_flat_map(|policy| request_near(policy, POLICIES[policy].1.origins.unwrap_or(&[])))
+}
+
+/// A request for policy number `policy`, from an origin near one of `patterns`.
+fn request_near(policy: usize, patterns: &'static [&'static str]) -> BoxedStrategy<Generated> {
+    {
+        {
             let method = prop_oneof![
                 Just(Method::OPTIONS),
                 Just(Method::OPTIONS),
@@ -537,40 +544,64 @@ fn requests() -> impl Strategy<Value = Generated> {
                 header_lines(),
                 private_network,
             )
-        })
-        .prop_map(
-            |(
+        }
+    }
+    .prop_map(
+        |(policy, method, origins, request_method, two_methods, header_lines, private_network)| {
+            let mut headers: Vec<(&'static str, Vec<u8>)> =
+                origins.into_iter().map(|o| ("origin", o)).collect();
+            if let Some(m) = request_method {
+                if two_methods && m.len() == 3 {
+                    headers.push(("access-control-request-method", m.clone()));
+                }
+                headers.push(("access-control-request-method", m));
+            }
+            headers.extend(
+                header_lines
+                    .into_iter()
+                    .map(|l| ("access-control-request-headers", l)),
+            );
+            if let Some(value) = private_network {
+                headers.push(("access-control-request-private-network", value));
+            }
+            Generated {
                 policy,
                 method,
-                origins,
-                request_method,
-                two_methods,
-                header_lines,
-                private_network,
-            )| {
-                let mut headers: Vec<(&'static str, Vec<u8>)> =
-                    origins.into_iter().map(|o| ("origin", o)).collect();
-                if let Some(m) = request_method {
-                    if two_methods && m.len() == 3 {
-                        headers.push(("access-control-request-method", m.clone()));
-                    }
-                    headers.push(("access-control-request-method", m));
-                }
-                headers.extend(
-                    header_lines
-                        .into_iter()
-                        .map(|l| ("access-control-request-headers", l)),
-                );
-                if let Some(value) = private_network {
-                    headers.push(("access-control-request-private-network", value));
-                }
-                Generated {
-                    policy,
-                    method,
-                    headers,
-                }
-            },
-        )
+                headers,
+            }
+        },
+    )
+    .boxed()
+}
+
+/// The request as the runtime sees it (values `http` accepts), and the same lines for the model.
+fn request_map(request: &Generated) -> (HeaderMap, Vec<(&'static str, &[u8])>) {
+    let mut map = HeaderMap::new();
+    let mut kept: Vec<(&'static str, &[u8])> = Vec::new();
+    for (name, value) in &request.headers {
+        if let Ok(header_value) = HeaderValue::from_bytes(value) {
+            map.append(*name, header_value);
+            kept.push((name, value));
+        }
+    }
+    (map, kept)
+}
+
+/// Each generated policy, given its own origins again at startup: `with_origins(…)` of the
+/// compiled policy with the list (or `*`) it was compiled with.
+fn restarted() -> &'static [CorsPolicy] {
+    static POLICIES_AGAIN: OnceLock<Vec<CorsPolicy>> = OnceLock::new();
+    POLICIES_AGAIN.get_or_init(|| {
+        POLICIES
+            .iter()
+            .map(|(policy, spec)| {
+                let origins = spec.origins.unwrap_or(&["*"]);
+                policy
+                    .with_origins(origins)
+                    .unwrap_or_else(|e| panic!("{}: {e}", spec.source))
+            })
+            .collect()
+    })
 }
 
 proptest! {
@@ -580,17 +611,44 @@ proptest! {
     fn the_runtime_agrees_with_the_model(request in requests()) {
         let (policy, spec) = &POLICIES[request.policy];
         // Values a client could send: anything `http` accepts as a header value.
-        let mut map = HeaderMap::new();
-        let mut kept: Vec<(&str, &[u8])> = Vec::new();
-        for (name, value) in &request.headers {
-            if let Ok(header_value) = HeaderValue::from_bytes(value) {
-                map.append(*name, header_value);
-                kept.push((name, value));
-            }
-        }
+        let (map, kept) = request_map(&request);
         let expected = model(spec, &request.method, &kept);
         let actual = runtime(policy, &request.method, &map);
         prop_assert_eq!(&actual, &expected, "policy {}: {}", request.policy, spec.source);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 5_000, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// A policy whose origins come from configuration answers as a compiled one: with the same
+    /// origins, exactly as the compiled policy (verdict and every header); with other origins,
+    /// as the model says a policy with those origins answers.
+    #[test]
+    fn a_policy_built_at_startup_answers_as_a_compiled_one(
+        (origins, request) in (
+            proptest::sample::subsequence(ORIGIN_POOL, 1..=ORIGIN_POOL.len()),
+            0..POLICIES.len(),
+        )
+            .prop_flat_map(|(origins, policy)| (Just(origins), request_near(policy, ORIGIN_POOL)))
+    ) {
+        let (compiled, spec) = &POLICIES[request.policy];
+        let (map, kept) = request_map(&request);
+        prop_assert_eq!(
+            runtime(&restarted()[request.policy], &request.method, &map),
+            runtime(compiled, &request.method, &map),
+            "policy {} given its own origins: {}", request.policy, spec.source
+        );
+        let configured = compiled
+            .with_origins(&origins)
+            .unwrap_or_else(|e| panic!("{origins:?} for {}: {e}", spec.source));
+        let leaked: &'static [&'static str] = Box::leak(origins.into_boxed_slice());
+        let reconfigured = Spec { origins: Some(leaked), ..*spec };
+        prop_assert_eq!(
+            runtime(&configured, &request.method, &map),
+            model(&reconfigured, &request.method, &kept),
+            "policy {} with origins {:?}: {}", request.policy, leaked, spec.source
+        );
     }
 }
 
