@@ -10,8 +10,10 @@ use std::convert::Infallible;
 use std::future::{Ready, ready};
 use std::task::{Context, Poll};
 
+use std::sync::LazyLock;
+
 use cors_benches::drive;
-use cors_runtime::{CorsPolicy, Verdict, cors_policy};
+use cors_runtime::{CorsLayer, CorsPolicy, Verdict, cors_policy};
 use http::header::{HeaderMap, HeaderValue};
 use http::{Method, Request, Response};
 use tower::{Layer, Service};
@@ -31,6 +33,12 @@ static API: CorsPolicy = cors_policy! {
     max_age: 600,
     allow_private_network: true,
 };
+
+/// [`API`] with the same origins given again at startup.
+static STARTUP: LazyLock<CorsPolicy> = LazyLock::new(|| {
+    API.with_origins(API.origin_patterns())
+        .expect("the compiled origins pass again")
+});
 
 static ANY: CorsPolicy = cors_policy! {
     allow_origins: *,
@@ -63,7 +71,7 @@ fn response() -> HeaderMap {
 }
 
 /// The allocations of `check` plus `write_headers` for one request, with the outcome.
-fn count(policy: &'static CorsPolicy, method: &Method, headers: &HeaderMap) -> (u64, bool) {
+fn count(policy: &CorsPolicy, method: &Method, headers: &HeaderMap) -> (u64, bool) {
     let mut out = response();
     let mut allowed = false;
     let n = allocations(|| match policy.check(method, headers) {
@@ -111,11 +119,7 @@ const ACTUALS: &[Case] = &[
     ("no origin", &[("accept", "*/*")], false),
 ];
 
-fn assert_no_allocation(
-    policy: &'static CorsPolicy,
-    method: &Method,
-    (what, pairs, expected): Case,
-) {
+fn assert_no_allocation(policy: &CorsPolicy, method: &Method, (what, pairs, expected): Case) {
     let (n, allowed) = count(policy, method, &request(pairs));
     assert_eq!(allowed, expected, "{what}");
     assert_eq!(n, 0, "{what}: {n} allocations");
@@ -186,9 +190,13 @@ impl Service<Request<()>> for Prepared {
 /// `poll_ready`, `call` and one poll of the future, as a server does it (the benchmarks'
 /// driver); the allocations made.
 fn through_layer(method: Method, pairs: &[(&str, &str)]) -> (u64, Response<()>) {
+    through(&API.layer(), method, pairs)
+}
+
+fn through(layer: &CorsLayer, method: Method, pairs: &[(&str, &str)]) -> (u64, Response<()>) {
     let mut prepared = Response::new(());
     *prepared.headers_mut() = response();
-    let mut service = API.layer().layer(Prepared(Some(prepared)));
+    let mut service = layer.layer(Prepared(Some(prepared)));
     let request = cors_benches::request(method, pairs);
     let mut answer = None;
     let n = allocations(|| answer = Some(drive(&mut service, request)));
@@ -223,6 +231,48 @@ fn the_tower_service_adds_no_allocation() {
     assert_eq!(
         layer, map_growth,
         "the layer's own allocations beyond the map's growth"
+    );
+}
+
+#[test]
+fn a_policy_built_at_startup_allocates_nothing() {
+    for &case in PREFLIGHTS {
+        assert_no_allocation(&STARTUP, &Method::OPTIONS, case);
+    }
+    for &case in ACTUALS {
+        assert_no_allocation(&STARTUP, &Method::GET, case);
+    }
+}
+
+#[test]
+fn shared_and_reloadable_layers_add_no_allocation() {
+    let origins = [APP, "https://eu.example.com", "https://evil.example"];
+    let shared = CorsLayer::shared(API.with_origins(API.origin_patterns()).unwrap());
+    let (reloadable, handle) =
+        CorsLayer::reloadable(API.with_origins(API.origin_patterns()).unwrap());
+    for layer in [&shared, &reloadable] {
+        for origin in origins {
+            let (n, response) = through(layer, Method::GET, &[("origin", origin)]);
+            assert_eq!(n, 0, "actual request from {origin}: {n} allocations");
+            assert!(response.headers().contains_key(http::header::VARY));
+        }
+    }
+    // A service made before the swap finds the new policy on its next request: an atomic load
+    // sees the change, and the new policy is shared, not copied.
+    let mut prepared = Response::new(());
+    *prepared.headers_mut() = response();
+    let mut service = reloadable.layer(Prepared(Some(prepared)));
+    handle
+        .set_origins(["https://new.example"])
+        .expect("a valid origin");
+    let request = cors_benches::request(Method::GET, &[("origin", "https://new.example")]);
+    let mut answer = None;
+    let n = allocations(|| answer = Some(drive(&mut service, request)));
+    assert_eq!(n, 0, "the first request after a swap: {n} allocations");
+    let answer = answer.unwrap();
+    assert_eq!(
+        answer.headers()[http::header::ACCESS_CONTROL_ALLOW_ORIGIN],
+        "https://new.example"
     );
 }
 
