@@ -34,6 +34,14 @@ fn bench_service<S>(
 fn layers(c: &mut Criterion) {
     let mut group = c.benchmark_group("layer");
     let tower_http = tower_http_layer();
+    // The same policy behind a reloadable layer, which reads it through one atomic load, and
+    // behind a shared one, which does not: the difference is the reloading's own cost.
+    let startup = API
+        .with_origins(API.origin_patterns())
+        .expect("the compiled origins pass again");
+    let startup = std::sync::Arc::new(startup);
+    let shared = cors_runtime::CorsLayer::shared(std::sync::Arc::clone(&startup));
+    let (reloadable, _handle) = cors_runtime::CorsLayer::reloadable(startup);
     for kind in Kind::ALL {
         let request = kind.request();
         // Same verdict from both, or the comparison means nothing.
@@ -64,6 +72,21 @@ fn layers(c: &mut Criterion) {
             &mut group,
             &format!("tower_http/{}", kind.name()),
             tower_http.layer(Noop),
+            &request,
+        );
+        let shared_response = drive(&mut shared.layer(Noop), request.clone());
+        let reloadable_response = drive(&mut reloadable.layer(Noop), request.clone());
+        assert_eq!(shared_response.headers(), reloadable_response.headers());
+        bench_service(
+            &mut group,
+            &format!("shared/{}", kind.name()),
+            shared.layer(Noop),
+            &request,
+        );
+        bench_service(
+            &mut group,
+            &format!("reloadable/{}", kind.name()),
+            reloadable.layer(Noop),
             &request,
         );
     }

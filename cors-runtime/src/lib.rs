@@ -32,6 +32,13 @@
 //! assert_eq!(response[header::ACCESS_CONTROL_ALLOW_METHODS], "PUT");
 //! assert_eq!(response[header::ACCESS_CONTROL_ALLOW_CREDENTIALS], "true");
 //! ```
+//!
+//! # Features
+//!
+//! - `tower`: [`CorsLayer`], a tower layer for axum, hyper and tonic.
+//! - `config`: origins from configuration, checked at startup by the rules the compiler
+//!   applies: `CorsPolicy::with_origins` and `ConfigError`; with `tower`, also
+//!   `CorsLayer::reloadable`, whose policy can be replaced while it serves.
 #![warn(missing_docs)]
 
 mod actual;
@@ -64,7 +71,7 @@ pub use rejection::Rejection;
 ///
 /// | key | value | default |
 /// | --- | --- | --- |
-/// | `allow_origins` | `*`, or `["pattern", …]` | required |
+/// | `allow_origins` | `*`, `["pattern", …]`, or `env("VAR")` | required |
 /// | `allow_methods` | `*`, or `[METHOD or "method", …]` | GET, HEAD, POST only |
 /// | `allow_headers` | `*`, or `["name" or *, …]` | none |
 /// | `expose_headers` | `*`, or `["name", …]` | none |
@@ -78,6 +85,12 @@ pub use rejection::Rejection;
 /// Origin patterns are exact (`"https://app.example.com"`), subdomain wildcards
 /// (`"https://*.example.com"`, one or more labels, never the apex), any-port
 /// (`"http://localhost:*"`), or both (`"https://*.example.com:*"`).
+///
+/// `env("VAR")`, as the whole `allow_origins` value or as an element of its list, reads origins
+/// from an environment variable when the crate compiles (separated by commas and/or
+/// whitespace; `*` alone means any origin). Each is checked as a literal would be, and changing
+/// the variable rebuilds the crate. For origins read when the service starts, see
+/// `CorsPolicy::with_origins` (feature `config`).
 ///
 /// The expression is usable in `static`, `const` and `let`:
 ///

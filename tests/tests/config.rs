@@ -190,3 +190,21 @@ fn problems_are_values() {
             .contains("write `https://shop.example.com`")
     );
 }
+
+#[test]
+fn the_readmes_config_error_is_real() {
+    // README.md, "Origins from configuration", shows this list refused by this policy.
+    static API: CorsPolicy = cors_policy! {
+        allow_origins: ["https://app.example.com"],
+        allow_methods: [PUT, DELETE],
+        allow_credentials: true,
+    };
+    let configured = "https://Shop.example.com/,http://admin.example.com,*";
+    let error = API.with_origins(configured.split(',')).unwrap_err();
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md"))
+        .expect("the README is beside the workspace");
+    assert!(
+        readme.contains(&format!("```text\n{error}\n```")),
+        "the README's output is not what with_origins says:\n{error}"
+    );
+}

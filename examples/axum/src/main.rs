@@ -2,12 +2,15 @@
 //! <http://localhost:3001> — another origin — that calls it and shows what the browser allowed
 //! beside what the policy predicts.
 //!
-//! Run with `cargo run -p axum-demo`, then open <http://localhost:3001>.
+//! Run with `cargo run -p axum-demo`, then open <http://localhost:3001>. Set
+//! `CORS_ALLOWED_ORIGINS` (origins separated by commas or spaces) to allow more origins: they are
+//! checked at startup by the rules the compiler applies to the policy's own origins.
 
 mod cases;
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
+use std::sync::OnceLock;
 
 use axum::extract::WebSocketUpgrade;
 use axum::extract::ws::{Message, WebSocket};
@@ -26,6 +29,31 @@ static DEMO: CorsPolicy = cors_policy! {
     allow_credentials: true,
     max_age: 600,
 };
+
+/// The policy in force: [`DEMO`], with the origins of `CORS_ALLOWED_ORIGINS` added when it is
+/// set. Set once in `main`, before serving.
+static POLICY: OnceLock<&'static CorsPolicy> = OnceLock::new();
+
+fn policy() -> &'static CorsPolicy {
+    POLICY.get().copied().unwrap_or(&DEMO)
+}
+
+/// [`DEMO`] with the extra origins from the environment, checked as the compiler checks the
+/// policy's own; every problem at once when one is refused.
+fn configured_policy() -> Result<&'static CorsPolicy, String> {
+    let extra = match std::env::var("CORS_ALLOWED_ORIGINS") {
+        Ok(extra) => extra,
+        Err(std::env::VarError::NotPresent) => return Ok(&DEMO),
+        Err(error) => return Err(format!("CORS_ALLOWED_ORIGINS: {error}")),
+    };
+    let mut origins: Vec<String> = DEMO.origin_patterns().iter().map(|&o| o.to_owned()).collect();
+    origins.extend(extra.split([',', ' ', '\t', '\n']).map(str::to_owned));
+    let policy = DEMO
+        .with_origins(&origins)
+        .map_err(|error| format!("CORS_ALLOWED_ORIGINS is refused:\n{error}"))?;
+    // Built once and kept for the life of the program, like a `static`.
+    Ok(Box::leak(Box::new(policy)))
+}
 
 const API_ADDRESS: &str = "127.0.0.1:3000";
 const PAGE_ADDRESS: &str = "127.0.0.1:3001";
@@ -47,7 +75,7 @@ async fn websocket(headers: HeaderMap, upgrade: WebSocketUpgrade) -> Response {
     let origin = headers
         .get(header::ORIGIN)
         .map_or(&b""[..], |v| v.as_bytes());
-    if !DEMO.allows_origin(origin) {
+    if !policy().allows_origin(origin) {
         return (StatusCode::FORBIDDEN, "origin not allowed").into_response();
     }
     upgrade.on_upgrade(|mut socket: WebSocket| async move {
@@ -59,7 +87,7 @@ async fn websocket(headers: HeaderMap, upgrade: WebSocketUpgrade) -> Response {
 
 /// Logs each request's verdict, with the reason for a refusal.
 async fn log_verdict(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
-    let line = match DEMO.check(request.method(), request.headers()) {
+    let line = match policy().check(request.method(), request.headers()) {
         Verdict::Preflight(preflight) => match preflight.rejection() {
             None => "preflight allowed".to_owned(),
             Some(why) => format!("preflight refused: {why}"),
@@ -83,16 +111,16 @@ fn api() -> Router {
             get(items).post(items).put(items).delete(items).patch(items),
         )
         .route("/ws", get(websocket))
-        .layer(DEMO.layer())
+        .layer(policy().layer())
         .layer(axum::middleware::from_fn(log_verdict))
 }
 
 fn page() -> Router {
-    let cases = cases::cases_json(&DEMO, PAGE_ORIGIN, API_ADDRESS).to_string();
+    let cases = cases::cases_json(policy(), PAGE_ORIGIN, API_ADDRESS).to_string();
     let html = include_str!("../assets/demo.html")
         .replace("{{PAGE}}", PAGE_ORIGIN)
         .replace("{{API}}", &format!("http://{API_ADDRESS}"))
-        .replace("{{POLICY}}", &format!("{DEMO:#?}"))
+        .replace("{{POLICY}}", &format!("{:#?}", policy()))
         // JSON inside <script>: keep "</" from closing the element.
         .replace("{{CASES}}", &cases.replace("</", "<\\/"));
     Router::new()
@@ -117,6 +145,15 @@ async fn bind(address: &str, what: &str) -> Result<tokio::net::TcpListener, Stri
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    match configured_policy() {
+        Ok(configured) => {
+            let _ = POLICY.set(configured);
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::FAILURE;
+        }
+    }
     let listeners = async {
         Ok::<_, String>((
             bind(API_ADDRESS, "API").await?,
@@ -132,7 +169,17 @@ async fn main() -> ExitCode {
     };
     println!("API  (policy below)   http://{API_ADDRESS}");
     println!("page (another origin) {PAGE_ORIGIN}   <- open this in a browser\n");
-    println!("{DEMO:#?}\n");
+    println!("{:#?}\n", policy());
+    match std::env::var_os("CORS_ALLOWED_ORIGINS") {
+        Some(_) => println!(
+            "Allowed origins (the policy's own and CORS_ALLOWED_ORIGINS): {}\n",
+            policy().origin_patterns().join(" ")
+        ),
+        None => println!(
+            "Allowed origins: {} (set CORS_ALLOWED_ORIGINS to add more)\n",
+            policy().origin_patterns().join(" ")
+        ),
+    }
     println!("Try it with curl:");
     println!("  curl -i http://{API_ADDRESS}/api/hello -H 'Origin: {PAGE_ORIGIN}'");
     println!("  curl -i http://{API_ADDRESS}/api/hello -H 'Origin: https://evil.example'");
