@@ -1,7 +1,6 @@
 //! The headers an actual (non-preflight) request's response gets.
 
 use std::fmt;
-use std::marker::PhantomData;
 
 use http::HeaderValue;
 use http::header::{self, HeaderMap};
@@ -35,47 +34,46 @@ use crate::vary::VaryOn;
 /// assert_eq!(vary, ["accept-encoding", "Origin"]);
 /// ```
 pub struct Actual<'p> {
-    origin: ActualOrigin,
-    /// What an allowed origin also gets.
-    credentials: bool,
-    expose: Option<HeaderValue>,
-    /// The verdict is owned: its values are copied from the policy (a reference count at
-    /// most), so that it outlives a policy that is replaced while the handler runs.
-    policy: PhantomData<&'p CorsPolicy>,
+    policy: &'p CorsPolicy,
+    origin: ActualOrigin<'p>,
 }
 
-/// The `Origin` decision, owned so that it outlives the request and the policy.
+/// The `Origin` decision. It never borrows the request, so that it outlives it.
 #[derive(Clone, Debug)]
-pub(crate) enum ActualOrigin {
+pub(crate) enum ActualOrigin<'p> {
     /// `allow_origins: *`: `Access-Control-Allow-Origin: *`, whatever the request.
     Any,
-    /// Allowed: this value is the answer (the policy's own, or the request's for a pattern).
+    /// An exact origin of the policy, equal to the request's.
+    Exact(&'p HeaderValue),
+    /// Allowed by a pattern: the request's own value, shared, is the answer.
     Echo(HeaderValue),
     /// Not allowed, missing, or sent more than once.
     Refused,
 }
 
-impl<'p> Actual<'p> {
-    pub(crate) fn new(policy: &'p CorsPolicy, origin: ActualOrigin) -> Self {
-        let parts = policy.parts();
-        let allowed = !matches!(origin, ActualOrigin::Refused);
-        Self {
-            origin,
-            credentials: parts.credentials,
-            expose: parts.expose_headers.clone().filter(|_| allowed),
-            policy: PhantomData,
+impl ActualOrigin<'_> {
+    /// The same decision, owning the policy's value instead of borrowing it: for a verdict
+    /// kept beside a policy held by reference count, which it cannot borrow from.
+    #[cfg(feature = "tower")]
+    pub(crate) fn detach(self) -> ActualOrigin<'static> {
+        match self {
+            Self::Any => ActualOrigin::Any,
+            Self::Exact(origin) => ActualOrigin::Echo(origin.clone()),
+            Self::Echo(origin) => ActualOrigin::Echo(origin),
+            Self::Refused => ActualOrigin::Refused,
         }
     }
+}
 
-    /// The same verdict, no longer tied to the policy's lifetime.
+impl<'p> Actual<'p> {
+    pub(crate) fn new(policy: &'p CorsPolicy, origin: ActualOrigin<'p>) -> Self {
+        Self { policy, origin }
+    }
+
+    /// The decision, to keep apart from the policy.
     #[cfg(feature = "tower")]
-    pub(crate) fn detach(self) -> Actual<'static> {
-        Actual {
-            origin: self.origin,
-            credentials: self.credentials,
-            expose: self.expose,
-            policy: PhantomData,
-        }
+    pub(crate) fn into_origin(self) -> ActualOrigin<'p> {
+        self.origin
     }
 
     /// Whether the response will be readable by the requesting origin: an allowed `Origin`,
@@ -100,8 +98,10 @@ impl<'p> Actual<'p> {
             private_network: false,
         };
         vary.append_to(headers);
+        let parts = self.policy.parts();
         let allow_origin = match &self.origin {
             ActualOrigin::Any => STAR,
+            ActualOrigin::Exact(origin) => (*origin).clone(),
             ActualOrigin::Echo(origin) => origin.clone(),
             ActualOrigin::Refused => {
                 if handler_headers {
@@ -113,12 +113,12 @@ impl<'p> Actual<'p> {
             }
         };
         headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin);
-        if self.credentials {
+        if parts.credentials {
             headers.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE);
         } else if handler_headers {
             headers.remove(header::ACCESS_CONTROL_ALLOW_CREDENTIALS);
         }
-        if let Some(expose) = &self.expose {
+        if let Some(expose) = &parts.expose_headers {
             headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, expose.clone());
         } else if handler_headers {
             headers.remove(header::ACCESS_CONTROL_EXPOSE_HEADERS);
@@ -130,6 +130,7 @@ impl fmt::Debug for Actual<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let allow_origin = match &self.origin {
             ActualOrigin::Any => Some(STAR),
+            ActualOrigin::Exact(origin) => Some((*origin).clone()),
             ActualOrigin::Echo(origin) => Some(origin.clone()),
             ActualOrigin::Refused => None,
         };

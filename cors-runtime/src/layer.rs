@@ -10,7 +10,7 @@ use pin_project_lite::pin_project;
 use tower_layer::Layer;
 use tower_service::Service;
 
-use crate::actual::Actual;
+use crate::actual::{Actual, ActualOrigin};
 use crate::policy::{CorsPolicy, Verdict};
 
 /// A [`tower` layer](tower_layer::Layer) that answers preflights and adds CORS headers to
@@ -214,18 +214,6 @@ enum ServicePolicy {
     Reloadable(arc_swap::Cache<Arc<arc_swap::ArcSwap<CorsPolicy>>, Arc<CorsPolicy>>),
 }
 
-impl ServicePolicy {
-    #[inline]
-    fn current(&mut self) -> &CorsPolicy {
-        match self {
-            Self::Static(policy) => policy,
-            Self::Shared(policy) => policy,
-            #[cfg(feature = "config")]
-            Self::Reloadable(cache) => cache.load(),
-        }
-    }
-}
-
 impl<S> Cors<S> {
     /// The inner service.
     pub fn get_ref(&self) -> &S {
@@ -257,26 +245,55 @@ where
     }
 
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
-        let policy = self.policy.current();
-        match policy.check(request.method(), request.headers()) {
-            Verdict::Preflight(preflight) => {
-                let mut response = Response::new(ResBody::default());
-                *response.status_mut() = preflight.status();
-                preflight.write_headers(response.headers_mut());
-                ResponseFuture {
-                    state: State::Preflight {
-                        response: Some(response),
-                    },
-                }
+        // A `'static` policy is kept by reference, and its exact origins stay borrowed; a shared
+        // one by reference count, with the verdict owning what it writes.
+        let decided = match &mut self.policy {
+            ServicePolicy::Static(policy) => {
+                decide(policy, &request).map(|origin| (Held::Static(policy), origin))
             }
-            Verdict::Actual(actual) => ResponseFuture {
-                state: State::Actual {
-                    future: self.inner.call(request),
-                    actual: actual.detach(),
-                },
+            ServicePolicy::Shared(policy) => decide(policy, &request)
+                .map(|origin| (Held::Shared(Arc::clone(policy)), origin.detach())),
+            #[cfg(feature = "config")]
+            ServicePolicy::Reloadable(cache) => {
+                let policy = cache.load();
+                decide(policy, &request)
+                    .map(|origin| (Held::Shared(Arc::clone(policy)), origin.detach()))
+            }
+        };
+        let state = match decided {
+            Ok((policy, origin)) => State::Actual {
+                future: self.inner.call(request),
+                policy,
+                origin,
             },
-        }
+            Err(response) => State::Preflight {
+                response: Some(response),
+            },
+        };
+        ResponseFuture { state }
     }
+}
+
+/// A preflight's answer, or the decision about an actual request's `Origin`.
+fn decide<'p, ReqBody, ResBody: Default>(
+    policy: &'p CorsPolicy,
+    request: &Request<ReqBody>,
+) -> Result<ActualOrigin<'p>, Response<ResBody>> {
+    match policy.check(request.method(), request.headers()) {
+        Verdict::Preflight(preflight) => {
+            let mut response = Response::new(ResBody::default());
+            *response.status_mut() = preflight.status();
+            preflight.write_headers(response.headers_mut());
+            Err(response)
+        }
+        Verdict::Actual(actual) => Ok(actual.into_origin()),
+    }
+}
+
+/// The policy an actual request's future keeps until the response is there.
+enum Held {
+    Static(&'static CorsPolicy),
+    Shared(Arc<CorsPolicy>),
 }
 
 pin_project! {
@@ -295,7 +312,8 @@ pin_project! {
         Actual {
             #[pin]
             future: F,
-            actual: Actual<'static>,
+            policy: Held,
+            origin: ActualOrigin<'static>,
         },
     }
 }
@@ -311,9 +329,18 @@ where
             StateProjection::Preflight { response } => {
                 Poll::Ready(Ok(response.take().expect("polled after completion")))
             }
-            StateProjection::Actual { future, actual } => {
+            StateProjection::Actual {
+                future,
+                policy,
+                origin,
+            } => {
                 let mut response = std::task::ready!(future.poll(cx))?;
-                actual.write_headers(response.headers_mut());
+                let policy = match policy {
+                    Held::Static(policy) => policy,
+                    Held::Shared(policy) => &**policy,
+                };
+                let origin = std::mem::replace(origin, ActualOrigin::Refused);
+                Actual::new(policy, origin).write_headers(response.headers_mut());
                 Poll::Ready(Ok(response))
             }
         }

@@ -221,7 +221,7 @@ impl CorsPolicy {
         Ok(first)
     }
 
-    fn actual_origin(&self, headers: &HeaderMap) -> ActualOrigin {
+    fn actual_origin(&self, headers: &HeaderMap) -> ActualOrigin<'_> {
         let Some(set) = self.origin_set() else {
             return ActualOrigin::Any;
         };
@@ -233,7 +233,7 @@ impl CorsPolicy {
         };
         match set.find(origin.as_bytes()) {
             OriginMatch::None => ActualOrigin::Refused,
-            OriginMatch::Exact(allowed) => ActualOrigin::Echo(allowed.clone()),
+            OriginMatch::Exact(allowed) => ActualOrigin::Exact(allowed),
             OriginMatch::Pattern => ActualOrigin::Echo(origin.clone()),
         }
     }

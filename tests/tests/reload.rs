@@ -108,7 +108,7 @@ fn every_response_is_one_policy_or_the_other_whole() {
         })
         .collect();
 
-    let deadline = Instant::now() + Duration::from_secs(60);
+    let deadline = Instant::now() + Duration::from_mins(1);
     let wait_for_requests = || {
         // Each policy in place serves some requests before the next swap.
         let before = served.load(Ordering::Relaxed);
