@@ -466,7 +466,7 @@ mod tests {
         assert!(err(&long).contains("bytes long"));
     }
 
-    /// Origins the URL Standard can produce that the SPEC refuses all the same: empty labels
+    /// Origins the URL Standard can produce that this crate refuses all the same: empty labels
     /// (`a..b`), port 0, and IPv4-mapped IPv6 (allow the IPv4 address instead).
     fn refused_by_the_spec(error: &Problem) -> bool {
         match error.kind() {

@@ -1,4 +1,4 @@
-//! SPEC §4, actual requests: allowed, disallowed, without Origin; `*` policies; `Vary`.
+//! Actual requests: allowed, disallowed, without Origin; `*` policies; `Vary`.
 
 mod common;
 

@@ -1,4 +1,4 @@
-//! A reference model of SPEC §4, written for obviousness (strings, no bounds on effort), and
+//! A reference model of the run-time behaviour, written for obviousness (strings, no bounds on effort), and
 //! property tests that require the generated matcher and the runtime to agree with it on every
 //! verdict and every header, for generated policies (`build.rs`) and generated requests.
 //!

@@ -1,4 +1,4 @@
-//! SPEC §4, preflight: the checks in Fetch order, every success header and every failure.
+//! Preflights: the checks in Fetch order, every success header and every failure.
 
 mod common;
 
