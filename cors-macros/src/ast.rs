@@ -308,18 +308,24 @@ fn lower_origins(
     if let Value::Env(var) = value {
         // The whole list from the environment: `*` alone there means any origin.
         let elements = read_variable(var, variables, errors)?;
-        if elements == ["*"] {
+        let rules::Configured::List { patterns, problems } = rules::read_list(&elements) else {
             return Some(Origins::Any);
+        };
+        let name = var.name.value();
+        for problem in &problems {
+            errors.push(var.place, from_variable(&name, problem));
         }
-        let mut origins = Vec::new();
-        lower_variable(var, &elements, &mut origins, errors);
-        if origins.is_empty() && elements.is_empty() {
-            errors.push(
-                var.place,
-                from_variable(&var.name.value(), rules::empty_list()),
-            );
-            return None;
+        if elements.is_empty() {
+            return None; // nothing to check the rest of the policy against
         }
+        let origins = patterns
+            .into_iter()
+            .map(|pattern| Origin {
+                pattern,
+                place: var.place,
+                variable: Some(name.clone()),
+            })
+            .collect();
         return Some(Origins::List(origins));
     }
     let StarOr::Items(items) = star_or_items(
@@ -366,7 +372,7 @@ fn lower_origins(
     }
     // A list of variables that are all empty allows nothing, like `[]`.
     let only_variables = items.iter().all(|item| matches!(item, Item::Env(_)));
-    if only_variables && !read_any && origins.is_empty() {
+    if only_variables && !read_any {
         errors.push(value.span(), rules::empty_list());
         return None;
     }

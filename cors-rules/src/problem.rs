@@ -185,23 +185,6 @@ impl Problem {
         self.fix.as_deref()
     }
 
-    /// Whether the problem is in the element alone, such as a path, rather than in how it
-    /// combines with the rest of the policy.
-    #[must_use]
-    pub fn is_syntax(&self) -> bool {
-        !matches!(
-            self.kind,
-            ProblemKind::Duplicate
-                | ProblemKind::StarAmongOrigins
-                | ProblemKind::EmptyList
-                | ProblemKind::AnyOriginWithCredentials
-                | ProblemKind::AnyOriginWithPrivateNetwork
-                | ProblemKind::InsecureWithCredentials
-                | ProblemKind::PublicSuffixWithCredentials
-                | ProblemKind::OptInWithoutEffect
-        )
-    }
-
     /// The sentence after "origin `…` " for a problem in the pattern itself.
     fn pattern_sentence(&self) -> String {
         let detail = self.detail.as_deref().unwrap_or_default();

@@ -187,6 +187,42 @@ pub fn empty_list() -> Problem {
     Problem::new(ProblemKind::EmptyList)
 }
 
+/// A whole origin list from configuration, read.
+#[derive(Debug)]
+pub enum Configured {
+    /// `*` alone: any origin.
+    Any,
+    /// The elements that are patterns, and a problem for each that is not (or for the list,
+    /// when it has no element at all).
+    List {
+        patterns: Vec<OriginPattern>,
+        problems: Vec<Problem>,
+    },
+}
+
+/// Reads a whole list of origins from configuration, its elements already split and trimmed:
+/// `*` alone means any origin, no element at all is the empty-list problem, and every other
+/// element is parsed as a literal would be.
+pub fn read_list<S: AsRef<str>>(elements: &[S]) -> Configured {
+    if let [only] = elements
+        && only.as_ref() == "*"
+    {
+        return Configured::Any;
+    }
+    let mut patterns = Vec::with_capacity(elements.len());
+    let mut problems = Vec::new();
+    if elements.is_empty() {
+        problems.push(empty_list());
+    }
+    for element in elements {
+        match parse_element(element.as_ref()) {
+            Ok(pattern) => patterns.push(pattern),
+            Err(problem) => problems.push(problem),
+        }
+    }
+    Configured::List { patterns, problems }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,10 +1,8 @@
 //! The syntax of methods and header names, and the methods browsers treat specially.
 
-/// The CORS-safelisted methods: a preflight for one of them needs no
-/// `Access-Control-Allow-Methods`, and a policy never needs to list them.
-pub const SAFELISTED_METHODS: [&str; 3] = ["GET", "HEAD", "POST"];
-
-/// Whether `method` is CORS-safelisted, compared byte for byte as browsers send it.
+/// Whether `method` is CORS-safelisted (GET, HEAD, POST), compared byte for byte as browsers
+/// send it: a preflight for one needs no `Access-Control-Allow-Methods`, and a policy never
+/// needs to list them.
 #[must_use]
 pub const fn is_safelisted_method(method: &[u8]) -> bool {
     matches!(method, b"GET" | b"HEAD" | b"POST")

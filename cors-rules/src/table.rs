@@ -84,12 +84,6 @@ impl<T> Table<T> {
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
-
-    /// Every entry, in table order.
-    #[must_use]
-    pub fn entries(&self) -> &[T] {
-        &self.entries
-    }
 }
 
 impl<T: fmt::Debug> fmt::Debug for Table<T> {
@@ -344,7 +338,7 @@ mod tests {
         for size in [0, 1, 4, 5, 100, 1000] {
             let keys: Vec<String> = (0..size).map(|i| format!("https://o{i}.example")).collect();
             let table = table(&keys);
-            assert_eq!(table.entries().len(), size);
+            assert_eq!(table.entries.len(), size);
             for key in &keys {
                 assert!(table.bucket(key.as_bytes()).contains(key), "{size}: {key}");
             }

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 use cors_rules::origin::OriginPattern;
-use cors_rules::rules::{self, Settings};
+use cors_rules::rules::{self, Configured, Settings};
 use cors_rules::table::{OriginTables, Stored};
 pub use cors_rules::{Problem, ProblemKind};
 use http::HeaderValue;
@@ -113,20 +113,10 @@ impl CorsPolicy {
             .map(|text| text.as_ref().trim_ascii())
             .filter(|text| !text.is_empty())
             .collect();
-        let any = elements == ["*"];
-        let mut problems = Vec::new();
-        let mut patterns = Vec::with_capacity(elements.len());
-        if !any {
-            if elements.is_empty() {
-                problems.push(rules::empty_list());
-            }
-            for element in &elements {
-                match rules::parse_element(element) {
-                    Ok(pattern) => patterns.push(pattern),
-                    Err(problem) => problems.push(problem),
-                }
-            }
-        }
+        let (patterns, mut problems) = match rules::read_list(&elements) {
+            Configured::Any => (None, Vec::new()),
+            Configured::List { patterns, problems } => (Some(patterns), problems),
+        };
         let parts = self.parts();
         let settings = Settings {
             credentials: parts.credentials,
@@ -134,14 +124,15 @@ impl CorsPolicy {
             insecure_opt_in: parts.insecure_origins.then_some(true),
             public_suffix_opt_in: parts.public_suffix_subdomains.then_some(true),
         };
-        let list = (!any).then_some(patterns.as_slice());
-        problems.extend(rules::check(list, settings).into_iter().map(|(_, p)| p));
+        problems.extend(
+            rules::check(patterns.as_deref(), settings)
+                .into_iter()
+                .map(|(_, p)| p),
+        );
         if !problems.is_empty() {
             return Err(ConfigError { problems });
         }
-        let (origins, origin_patterns) = if any {
-            (AllowOrigins::Any, Stored::Static(&[][..]))
-        } else {
+        let (origins, origin_patterns) = if let Some(patterns) = &patterns {
             let sorted: BTreeSet<&OriginPattern> = patterns.iter().collect();
             let names: Vec<Stored<str>> = sorted.iter().map(|p| p.to_string().into()).collect();
             let set = origin_set(OriginTables::new(sorted));
@@ -149,6 +140,8 @@ impl CorsPolicy {
                 AllowOrigins::Matching(Stored::Owned(Box::new(set))),
                 names.into(),
             )
+        } else {
+            (AllowOrigins::Any, Stored::Static(&[][..]))
         };
         Ok(CorsPolicy::from_parts(PolicyParts {
             origins,
