@@ -8,11 +8,11 @@
 use std::borrow::Borrow;
 
 use cors_rules::Key;
-use cors_rules::origin::{self, OriginPattern};
+use cors_rules::origin::OriginPattern;
 use cors_rules::rules;
-use cors_rules::syntax::normalize_method;
+use cors_rules::syntax::{NORMALIZED_METHODS, is_forbidden_method, normalize_method};
 use proc_macro2::Span;
-use syn::{Ident, Lit};
+use syn::{Ident, Lit, LitStr};
 
 use crate::errors::{Errors, Place};
 use crate::parse::{Entry, EnvVar, Item, Value};
@@ -263,8 +263,28 @@ fn key_list() -> String {
         .join(", ")
 }
 
-fn wrong_kind(errors: &mut Errors, key: Key, value: &Value, expected: &str) {
-    errors.push(value.span(), format!("`{}` takes {expected}", key.name()));
+fn wrong_kind(errors: &mut Errors, key: Key, value: &Value) {
+    errors.push(
+        value.span(),
+        format!("`{}` takes {}", key.name(), key.expects()),
+    );
+}
+
+/// The text of a string literal; a suffix (`"PUT"x`) is an error rather than silently dropped.
+fn string(lit: &LitStr, errors: &mut Errors) -> Option<String> {
+    if lit.suffix().is_empty() {
+        return Some(lit.value());
+    }
+    errors.push(
+        lit.span(),
+        format!(
+            "`{}` has the suffix `{}`, which means nothing here; write `{:?}`",
+            quote::ToTokens::to_token_stream(lit),
+            lit.suffix(),
+            lit.value()
+        ),
+    );
+    None
 }
 
 /// A value that is `*` or `[…]`.
@@ -274,17 +294,12 @@ enum StarOr<'v> {
 }
 
 /// Reads `*` or `[…]`; any other value is reported as the wrong kind.
-fn star_or_items<'v>(
-    value: &'v Value,
-    errors: &mut Errors,
-    key: Key,
-    expected: &str,
-) -> Option<StarOr<'v>> {
+fn star_or_items<'v>(value: &'v Value, errors: &mut Errors, key: Key) -> Option<StarOr<'v>> {
     match value {
         Value::Star(_) => Some(StarOr::Star),
         Value::List { items, .. } => Some(StarOr::Items(items)),
         _ => {
-            wrong_kind(errors, key, value, expected);
+            wrong_kind(errors, key, value);
             None
         }
     }
@@ -328,30 +343,41 @@ fn lower_origins(
             .collect();
         return Some(Origins::List(origins));
     }
-    let StarOr::Items(items) = star_or_items(
-        value,
-        errors,
-        Key::AllowOrigins,
-        "`*` or a list of origins, such as `[\"https://app.example.com\"]`",
-    )?
-    else {
+    let StarOr::Items(items) = star_or_items(value, errors, Key::AllowOrigins)? else {
         return Some(Origins::Any);
     };
     if items.is_empty() {
         errors.push(value.span(), rules::empty_list());
         return None;
     }
+    if let [only @ (Item::Star(_) | Item::Str(_))] = items
+        && star_element(only)
+    {
+        let written = match only {
+            Item::Str(_) => "\"*\"",
+            _ => "*",
+        };
+        errors.push(
+            only.span(),
+            format!(
+                "a list holding only `{written}` is not the wildcard; write `allow_origins: *` \
+                 to allow any origin"
+            ),
+        );
+        return None;
+    }
     let mut origins = Vec::new();
     let mut read_any = false;
     for item in items {
         match item {
-            Item::Str(lit) => match origin::parse(&lit.value()) {
-                Ok(pattern) => origins.push(Origin {
+            Item::Str(lit) => match string(lit, errors).map(|text| rules::parse_element(&text)) {
+                Some(Ok(pattern)) => origins.push(Origin {
                     pattern,
                     place: lit.span().into(),
                     variable: None,
                 }),
-                Err(problem) => errors.push(lit.span(), problem),
+                Some(Err(problem)) => errors.push(lit.span(), problem),
+                None => {}
             },
             Item::Env(var) => {
                 if let Some(elements) = read_variable(var, variables, errors) {
@@ -359,11 +385,11 @@ fn lower_origins(
                     lower_variable(var, &elements, &mut origins, errors);
                 }
             }
-            Item::Star(star) => errors.push(
-                star.span,
-                "`*` cannot be mixed with origins: write `allow_origins: *` to allow any origin, \
-                 or list origins only",
-            ),
+            Item::Star(star) => {
+                if let Err(problem) = rules::parse_element("*") {
+                    errors.push(star.span, problem);
+                }
+            }
             Item::Ident(_) | Item::Other(_) => errors.push(
                 item.span(),
                 "origins are strings, such as `\"https://app.example.com\"`",
@@ -377,6 +403,15 @@ fn lower_origins(
         return None;
     }
     Some(Origins::List(origins))
+}
+
+/// Whether a list element is `*` or `"*"`, which only `allow_origins: *` means.
+fn star_element(item: &Item) -> bool {
+    match item {
+        Item::Star(_) => true,
+        Item::Str(lit) => lit.value() == "*",
+        _ => false,
+    }
 }
 
 /// The elements of `env("VAR")`'s value, or an error when it is unset or not UTF-8. The name is
@@ -432,20 +467,24 @@ fn lower_variable(
 }
 
 fn lower_methods(value: &Value, errors: &mut Errors) -> Option<AnyOr<String>> {
-    let StarOr::Items(items) = star_or_items(
-        value,
-        errors,
-        Key::AllowMethods,
-        "`*` or a list of methods, such as `[PUT, DELETE]`",
-    )?
-    else {
+    let StarOr::Items(items) = star_or_items(value, errors, Key::AllowMethods)? else {
         return Some(AnyOr::Any);
     };
     let mut methods = Vec::new();
     for item in items {
         let method = match item {
-            Item::Ident(ident) => ident.to_string(),
-            Item::Str(lit) => lit.value(),
+            Item::Ident(ident) => {
+                let name = ident.to_string();
+                if let Some(problem) = bare_method_problem(&name) {
+                    errors.push(ident.span(), problem);
+                    continue;
+                }
+                name
+            }
+            Item::Str(lit) => match string(lit, errors) {
+                Some(text) => text,
+                None => continue,
+            },
             Item::Star(star) => {
                 errors.push(
                     star.span,
@@ -470,10 +509,31 @@ fn lower_methods(value: &Value, errors: &mut Errors) -> Option<AnyOr<String>> {
     Some(AnyOr::List(methods))
 }
 
+/// Why a method written as a bare name cannot stand as written: browsers upper-case only six
+/// methods, so `patch` would allow a lowercase method that no browser sends for `PATCH`.
+fn bare_method_problem(name: &str) -> Option<String> {
+    let normalized = NORMALIZED_METHODS
+        .iter()
+        .any(|known| known.eq_ignore_ascii_case(name));
+    let upper = name.to_ascii_uppercase();
+    // A forbidden method is reported as forbidden, whatever its case.
+    if normalized || upper == name || is_forbidden_method(name) {
+        return None;
+    }
+    let normalized = NORMALIZED_METHODS.map(|m| format!("`{m}`"));
+    let (last, first) = normalized.split_last()?;
+    Some(format!(
+        "method `{name}` written as a bare name must be upper case: browsers upper-case only {} \
+         and {last}, so `{name}` would allow only the method `{name}`, which browsers do not send \
+         for `{upper}`; write `{upper}`, or the string `\"{name}\"` if that is the method you mean",
+        first.join(", ")
+    ))
+}
+
 fn header_name(item: &Item, errors: &mut Errors) -> Option<Spanned<String>> {
     match item {
         Item::Str(lit) => Some(Spanned {
-            value: lit.value().to_ascii_lowercase(),
+            value: string(lit, errors)?.to_ascii_lowercase(),
             span: lit.span(),
         }),
         Item::Ident(ident) => {
@@ -497,13 +557,7 @@ fn header_name(item: &Item, errors: &mut Errors) -> Option<Spanned<String>> {
 }
 
 fn lower_request_headers(value: &Value, errors: &mut Errors) -> Option<RequestHeaders> {
-    let StarOr::Items(items) = star_or_items(
-        value,
-        errors,
-        Key::AllowHeaders,
-        "`*` or a list of header names, such as `[\"content-type\"]`",
-    )?
-    else {
+    let StarOr::Items(items) = star_or_items(value, errors, Key::AllowHeaders)? else {
         return Some(RequestHeaders {
             any: Some(value.span()),
             names: Vec::new(),
@@ -525,13 +579,7 @@ fn lower_request_headers(value: &Value, errors: &mut Errors) -> Option<RequestHe
 }
 
 fn lower_expose_headers(value: &Value, errors: &mut Errors) -> Option<AnyOr<String>> {
-    let StarOr::Items(items) = star_or_items(
-        value,
-        errors,
-        Key::ExposeHeaders,
-        "`*` or a list of header names, such as `[\"x-request-id\"]`",
-    )?
-    else {
+    let StarOr::Items(items) = star_or_items(value, errors, Key::ExposeHeaders)? else {
         return Some(AnyOr::Any);
     };
     let mut names = Vec::new();
@@ -553,17 +601,29 @@ fn lower_bool(key: Key, value: &Value, errors: &mut Errors) -> Option<bool> {
     if let Value::Lit(Lit::Bool(lit)) = value {
         return Some(lit.value);
     }
-    wrong_kind(errors, key, value, "`true` or `false`");
+    wrong_kind(errors, key, value);
     None
 }
 
 fn lower_integer(key: Key, value: &Value, errors: &mut Errors) -> Option<u64> {
-    let expected = if key == Key::MaxAge {
-        "a whole number of seconds, from 0 to 86400"
-    } else {
-        "a status code: `204` or `200`"
-    };
     match value {
+        // `600ms` would otherwise be read as 600 seconds, and `204u16` as if the type mattered.
+        Value::Lit(Lit::Int(lit)) if !lit.suffix().is_empty() => {
+            let unit = if key == Key::MaxAge {
+                " (`max_age` is always in seconds)"
+            } else {
+                ""
+            };
+            errors.push(
+                lit.span(),
+                format!(
+                    "`{lit}` has the suffix `{}`, which `cors_policy!` does not read{unit}; \
+                     write the plain integer `{}`",
+                    lit.suffix(),
+                    lit.base10_digits()
+                ),
+            );
+        }
         Value::Lit(Lit::Int(lit)) => match lit.base10_parse::<u64>() {
             Ok(number) => return Some(number),
             Err(error) => errors.add(error),
@@ -571,10 +631,14 @@ fn lower_integer(key: Key, value: &Value, errors: &mut Errors) -> Option<u64> {
         Value::Negative(minus, _) => {
             errors.push(
                 minus.span,
-                format!("`{}` cannot be negative; it takes {expected}", key.name()),
+                format!(
+                    "`{}` cannot be negative; it takes {}",
+                    key.name(),
+                    key.expects()
+                ),
             );
         }
-        _ => wrong_kind(errors, key, value, expected),
+        _ => wrong_kind(errors, key, value),
     }
     None
 }
@@ -601,7 +665,7 @@ mod tests {
     #[test]
     fn normalizes_methods_and_header_names() {
         let (policy, errors) = lower(
-            r#"allow_origins: *, allow_methods: [put, "Delete", patch, "PURGE"],
+            r#"allow_origins: *, allow_methods: [put, "Delete", "patch", "PURGE"],
                allow_headers: ["Content-Type", *], expose_headers: ["X-Request-Id"]"#,
         );
         assert!(errors.is_empty(), "{errors:?}");
@@ -632,11 +696,74 @@ mod tests {
             [
                 "unknown key `allow_origin`; did you mean `allow_origins`?",
                 "`allow_credentials` takes `true` or `false`",
-                "`max_age` cannot be negative; it takes a whole number of seconds, from 0 to 86400",
+                "`max_age` cannot be negative; it takes an integer literal of seconds, from 0 to 86400, such as `600`",
                 "`*` cannot be mixed with methods: write `allow_methods: *` to allow any method, or list methods only",
                 "duplicate key `allow_methods`; each key may be given once (the first `allow_methods` is kept)",
                 "unknown key `frobnicate`; the keys are `allow_origins`, `allow_methods`, `allow_headers`, `expose_headers`, `allow_credentials`, `max_age`, `allow_private_network`, `preflight_success_status`, `dangerously_allow_insecure_origins`, `dangerously_allow_public_suffix_subdomains`",
             ]
+        );
+    }
+
+    #[test]
+    fn bare_method_names_are_upper_case_unless_browsers_normalize_them() {
+        let (policy, errors) = lower(
+            r#"allow_origins: *, allow_methods: [patch, Purge, connect, get, Put, PATCH, "purge"]"#,
+        );
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(errors[0].starts_with("method `patch` written as a bare name must be upper case"));
+        assert!(
+            errors[0].ends_with(
+                "write `PATCH`, or the string `\"patch\"` if that is the method you mean"
+            )
+        );
+        assert!(errors[1].starts_with("method `Purge` written as a bare name"));
+        let Some(Setting {
+            value: AnyOr::List(methods),
+            ..
+        }) = &policy.unwrap().options.allow_methods
+        else {
+            panic!()
+        };
+        // `connect` is left for validation, which reports it as forbidden in any case.
+        let methods: Vec<_> = methods.iter().map(|m| m.value.as_str()).collect();
+        assert_eq!(methods, ["connect", "GET", "PUT", "PATCH", "purge"]);
+    }
+
+    #[test]
+    fn suffixes_are_refused_not_dropped() {
+        let (_, errors) = lower(
+            r#"allow_origins: ["https://a.example"x], max_age: 600ms,
+               preflight_success_status: 204u16, allow_methods: ["PURGE"q]"#,
+        );
+        assert_eq!(
+            errors,
+            [
+                r#"`"https://a.example"x` has the suffix `x`, which means nothing here; write `"https://a.example"`"#,
+                "`600ms` has the suffix `ms`, which `cors_policy!` does not read (`max_age` is always in seconds); write the plain integer `600`",
+                "`204u16` has the suffix `u16`, which `cors_policy!` does not read; write the plain integer `204`",
+                r#"`"PURGE"q` has the suffix `q`, which means nothing here; write `"PURGE"`"#,
+            ]
+        );
+    }
+
+    #[test]
+    fn a_star_alone_in_the_origin_list_points_to_the_wildcard() {
+        for list in ["[\"*\"]", "[*]"] {
+            let (policy, errors) = lower(&format!("allow_origins: {list}"));
+            assert!(policy.is_none());
+            assert_eq!(errors.len(), 1);
+            assert!(
+                errors[0]
+                    .ends_with("is not the wildcard; write `allow_origins: *` to allow any origin"),
+                "{errors:?}"
+            );
+        }
+        let (_, errors) = lower(r#"allow_origins: ["https://a.example", "*", *]"#);
+        assert_eq!(errors.len(), 2);
+        assert!(
+            errors
+                .iter()
+                .all(|e| e.starts_with("`*` cannot be mixed with origins"))
         );
     }
 

@@ -30,6 +30,11 @@ impl Place {
         tokens.extend(quote_spanned!(end=> end));
         tokens
     }
+
+    /// An error that underlines the place.
+    pub fn error(self, message: impl Display) -> syn::Error {
+        syn::Error::new_spanned(self.tokens(), message)
+    }
 }
 
 /// The errors found so far, in the order they were found.
@@ -40,7 +45,7 @@ pub struct Errors {
 
 impl Errors {
     pub fn push(&mut self, place: impl Into<Place>, message: impl Display) {
-        self.add(syn::Error::new_spanned(place.into().tokens(), message));
+        self.add(place.into().error(message));
     }
 
     pub fn add(&mut self, error: syn::Error) {

@@ -6,8 +6,9 @@
 
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use syn::parse::{Parse, ParseStream};
-use syn::punctuated::Punctuated;
 use syn::{Ident, Lit, LitStr, Token, bracketed, parenthesized};
+
+use cors_rules::Key;
 
 use crate::errors::Place;
 
@@ -80,8 +81,11 @@ impl Input {
         let rest: TokenStream = tokens.collect();
         let entries = syn::parse::Parser::parse2(
             |input: ParseStream| {
-                Punctuated::<Entry, Token![,]>::parse_terminated(input)
-                    .map(|entries| entries.into_iter().collect())
+                let mut entries = Vec::new();
+                while !input.is_empty() {
+                    entries.push(Entry::parse_separated(input)?);
+                }
+                Ok(entries)
             },
             rest,
         );
@@ -89,31 +93,97 @@ impl Input {
     }
 }
 
-impl Parse for Entry {
-    fn parse(input: ParseStream) -> syn::Result<Self> {
+impl Entry {
+    /// Reads `key: value` and the `,` after it, if anything follows. What stands between a value
+    /// and the next `,` is reported with what the key takes, since syn alone could only say
+    /// "expected `,`".
+    fn parse_separated(input: ParseStream) -> syn::Result<Self> {
         let key: Ident = input
             .parse()
             .map_err(|e| syn::Error::new(e.span(), "expected a key such as `allow_origins`"))?;
         input
             .parse::<Token![:]>()
             .map_err(|e| syn::Error::new(e.span(), format!("expected `:` after `{key}`")))?;
-        let value = input.parse()?;
+        let start = input.fork();
+        let value = Value::parse_for(input, &key)?;
+        if !input.is_empty() && !input.peek(Token![,]) {
+            return Err(unexpected_after(&key, &start, input, value.ident()));
+        }
+        if !input.is_empty() {
+            input.parse::<Token![,]>()?;
+        }
         Ok(Self { key, value })
     }
 }
 
-impl Parse for Value {
-    fn parse(input: ParseStream) -> syn::Result<Self> {
+/// "; `key` takes …", or nothing for a misspelt key.
+fn takes(key: &Ident) -> String {
+    Key::from_name(&key.to_string()).map_or(String::new(), |known| {
+        format!("; `{key}` takes {}", known.expects())
+    })
+}
+
+/// The error for tokens after a value where a `,` should be: a missing comma, a macro call such
+/// as `env!("X")`, or an expression such as `10 * 60`.
+fn unexpected_after(
+    key: &Ident,
+    start: ParseStream,
+    rest: ParseStream,
+    ident: Option<&Ident>,
+) -> syn::Error {
+    if rest.peek(Ident) && rest.peek2(Token![:]) {
+        return rest.error("expected `,` before the next key; entries are separated by commas");
+    }
+    // Everything up to the next top-level `,`, to show and underline it whole.
+    let mut written = TokenStream::new();
+    let _ = start.step(|cursor| {
+        let mut cursor = *cursor;
+        while let Some((token, next)) = cursor.token_tree() {
+            if matches!(&token, TokenTree::Punct(p) if p.as_char() == ',') {
+                break;
+            }
+            written.extend([token]);
+            cursor = next;
+        }
+        Ok(((), cursor))
+    });
+    let mut spans = written.clone().into_iter().map(|token| token.span());
+    let first = spans.next().unwrap_or_else(|| rest.span());
+    let place = Place {
+        start: first,
+        end: spans.last().unwrap_or(first),
+    };
+    if let Some(ident) = ident.filter(|_| rest.peek(Token![!])) {
+        return place.error(macro_call(ident, key, rest));
+    }
+    place.error(format!(
+        "`{written}` is not a value `cors_policy!` can read: expressions are not evaluated{}",
+        takes(key)
+    ))
+}
+
+impl Value {
+    fn parse_for(input: ParseStream, key: &Ident) -> syn::Result<Self> {
         if input.peek(Token![*]) {
             return Ok(Self::Star(input.parse()?));
         }
         if input.peek(syn::token::Bracket) {
             let content;
             let bracket = bracketed!(content in input);
-            let items = Punctuated::<Item, Token![,]>::parse_terminated(&content)?;
+            let mut items = Vec::new();
+            while !content.is_empty() {
+                let item: Item = content.parse()?;
+                if !content.is_empty() && !content.peek(Token![,]) {
+                    return Err(unexpected_in_list(key, &item, &content));
+                }
+                if !content.is_empty() {
+                    content.parse::<Token![,]>()?;
+                }
+                items.push(item);
+            }
             return Ok(Self::List {
                 span: bracket.span.join(),
-                items: items.into_iter().collect(),
+                items,
             });
         }
         if input.peek(Token![-]) {
@@ -131,6 +201,38 @@ impl Parse for Value {
         Err(input
             .error("expected a value: `*`, a list `[…]`, a string, a number, `true` or `false`"))
     }
+}
+
+/// The message for `ident!(…)` in the value of `key`; `rest` starts at the `!`.
+fn macro_call(ident: &Ident, key: &Ident, rest: ParseStream) -> String {
+    // `env!("X")` was meant as `env("X")`: name the variable in the fix.
+    let argument = |input: ParseStream| -> syn::Result<LitStr> {
+        input.parse::<Token![!]>()?;
+        let content;
+        parenthesized!(content in input);
+        content.parse()
+    };
+    let help = match argument(&rest.fork()) {
+        Ok(name) if ident == "env" && key == "allow_origins" => format!(
+            "; to read origins from an environment variable when the crate compiles, write \
+             `env(\"{}\")`, without the `!`",
+            name.value().escape_debug()
+        ),
+        _ => takes(key),
+    };
+    format!("`{ident}!(…)` is a macro call, which `cors_policy!` does not expand{help}")
+}
+
+/// The error for a list element followed by something other than `,`.
+fn unexpected_in_list(key: &Ident, item: &Item, rest: ParseStream) -> syn::Error {
+    if let Item::Ident(ident) = item
+        && rest.peek(Token![!])
+    {
+        return syn::Error::new(ident.span(), macro_call(ident, key, rest));
+    }
+    rest.error(format!(
+        "expected `,` between the elements of `{key}`; each element is a single string, name or `*`"
+    ))
 }
 
 impl Parse for Item {
@@ -188,6 +290,14 @@ impl Parse for EnvVar {
 }
 
 impl Value {
+    /// The identifier a bare-name value is, such as `env` in `env!("X")`.
+    fn ident(&self) -> Option<&Ident> {
+        match self {
+            Self::Ident(ident) => Some(ident),
+            _ => None,
+        }
+    }
+
     pub fn span(&self) -> proc_macro2::Span {
         match self {
             Self::Star(star) => star.span,
@@ -250,6 +360,49 @@ mod tests {
         assert!(error.to_string().starts_with("expected a value"));
         let error = entries("allow_origins: var(\"X\")").err().unwrap();
         assert!(error.to_string().starts_with("`var(…)` is not a value"));
+        let error = entries("allow_origins: *, max_age: 10 * 60").err().unwrap();
+        assert_eq!(
+            error.to_string(),
+            "`10 * 60` is not a value `cors_policy!` can read: expressions are not evaluated; \
+             `max_age` takes an integer literal of seconds, from 0 to 86400, such as `600`"
+        );
+        let error = entries("allow_origins: env!(\"X\"), max_age: 1")
+            .err()
+            .unwrap();
+        assert_eq!(
+            error.to_string(),
+            "`env!(…)` is a macro call, which `cors_policy!` does not expand; to read origins \
+             from an environment variable when the crate compiles, write `env(\"X\")`, without \
+             the `!`"
+        );
+        let error = entries("allow_origins: *, allow_methods: concat!(\"PU\", \"T\")")
+            .err()
+            .unwrap();
+        assert!(
+            error
+                .to_string()
+                .starts_with("`concat!(…)` is a macro call")
+        );
+        assert!(
+            error.to_string().ends_with(
+                "`allow_methods` takes `*` or a list of methods, such as `[PUT, DELETE]`"
+            )
+        );
+        let error = entries("allow_origins: [env!(\"X\")]").err().unwrap();
+        assert!(error.to_string().starts_with("`env!(…)` is a macro call"));
+        let error = entries("allow_origins: *\n max_age: 5").err().unwrap();
+        assert_eq!(
+            error.to_string(),
+            "expected `,` before the next key; entries are separated by commas"
+        );
+        let error = entries("allow_origins: *, allow_methods: [PUT DELETE]")
+            .err()
+            .unwrap();
+        assert!(
+            error
+                .to_string()
+                .starts_with("expected `,` between the elements of `allow_methods`")
+        );
         let error = entries("allow_origins: env(X)").err().unwrap();
         assert!(
             error

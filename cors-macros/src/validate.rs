@@ -9,7 +9,7 @@ use std::fmt::Display;
 
 use cors_rules::Key;
 use cors_rules::rules::{self, Subject};
-use cors_rules::syntax::is_token;
+use cors_rules::syntax::{is_forbidden_method, is_token};
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote_spanned};
 
@@ -108,10 +108,7 @@ fn method_names(policy: &Policy, errors: &mut Errors) {
                     method.value.escape_debug()
                 ),
             );
-        } else if ["CONNECT", "TRACE", "TRACK"]
-            .iter()
-            .any(|forbidden| forbidden.eq_ignore_ascii_case(&method.value))
-        {
+        } else if is_forbidden_method(&method.value) {
             errors.push(
                 method.span,
                 format!(

@@ -49,6 +49,25 @@ impl Key {
         }
     }
 
+    /// What the key's value must be, as error messages say it: "`max_age` takes …".
+    #[must_use]
+    pub fn expects(self) -> &'static str {
+        match self {
+            Self::AllowOrigins => {
+                "`*`, a list of origins, such as `[\"https://app.example.com\"]`, or `env(\"VAR\")`"
+            }
+            Self::AllowMethods => "`*` or a list of methods, such as `[PUT, DELETE]`",
+            Self::AllowHeaders => "`*` or a list of header names, such as `[\"content-type\"]`",
+            Self::ExposeHeaders => "`*` or a list of header names, such as `[\"x-request-id\"]`",
+            Self::MaxAge => "an integer literal of seconds, from 0 to 86400, such as `600`",
+            Self::PreflightSuccessStatus => "an integer literal: `204` or `200`",
+            Self::AllowCredentials
+            | Self::AllowPrivateNetwork
+            | Self::DangerouslyAllowInsecureOrigins
+            | Self::DangerouslyAllowPublicSuffixSubdomains => "`true` or `false`",
+        }
+    }
+
     /// The key written `name`, if there is one.
     #[must_use]
     pub fn from_name(name: &str) -> Option<Self> {

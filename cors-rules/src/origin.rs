@@ -51,6 +51,17 @@ pub enum PortPattern {
 }
 
 impl OriginPattern {
+    /// Whether the host is this machine: `localhost`, a subdomain of it, or a loopback IP. Browsers
+    /// treat such origins as secure even over `http`, and local servers rarely have certificates.
+    #[must_use]
+    pub fn is_local(&self) -> bool {
+        let host = self.host.strip_suffix('.').unwrap_or(&self.host);
+        host == "localhost"
+            || host.ends_with(".localhost")
+            || host == "[::1]"
+            || (self.host_kind == HostKind::Ipv4 && host.starts_with("127."))
+    }
+
     /// True when the pattern matches exactly one origin.
     #[must_use]
     pub fn is_exact(&self) -> bool {
@@ -166,7 +177,14 @@ fn parse_strict(text: &str) -> Result<OriginPattern, Problem> {
         return Err(fail(ProblemKind::Whitespace).with_fix(fix));
     }
     let Some((scheme, rest)) = text.split_once("://") else {
-        return Err(fail(ProblemKind::NoScheme).with_fix(Some(format!("https://{text}"))));
+        // Local servers are usually plain `http`; everything else should be `https`.
+        let local = format!("http://{}", text.to_ascii_lowercase());
+        let scheme = if parse_strict(&local).is_ok_and(|pattern| pattern.is_local()) {
+            "http"
+        } else {
+            "https"
+        };
+        return Err(fail(ProblemKind::NoScheme).with_fix(Some(format!("{scheme}://{text}"))));
     };
     check_scheme(scheme)?;
     if let Some(index) = rest.find(['/', '?', '#']) {
@@ -425,6 +443,23 @@ mod tests {
         assert!(err("https://user@example.com").ends_with("write `https://example.com`"));
         assert!(err("https://example.com:08080").ends_with("write `https://example.com:8080`"));
         assert!(err("example.com").ends_with("write `https://example.com`"));
+        // Without a scheme, a local server is guessed to be plain `http`.
+        for (text, fix) in [
+            ("localhost:3000", "http://localhost:3000"),
+            ("*.localhost:*", "http://*.localhost:*"),
+            ("app.localhost", "http://app.localhost"),
+            ("127.0.0.1:8080", "http://127.0.0.1:8080"),
+            ("[::1]:5173", "http://[::1]:5173"),
+            ("LOCALHOST:3000", "http://localhost:3000"),
+            ("localhost.example.com", "https://localhost.example.com"),
+            ("128.0.0.1", "https://128.0.0.1"),
+        ] {
+            assert!(
+                err(text).ends_with(&format!("write `{fix}`")),
+                "{text}: {}",
+                err(text)
+            );
+        }
         assert!(err(" https://example.com").ends_with("write `https://example.com`"));
         assert_eq!(
             err("https://bücher.de"),

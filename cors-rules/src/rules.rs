@@ -8,7 +8,7 @@ use std::borrow::Borrow;
 use std::collections::BTreeSet;
 
 use crate::Key;
-use crate::origin::{self, HostKind, OriginPattern};
+use crate::origin::{self, OriginPattern};
 use crate::problem::{Ineffective, Problem, ProblemKind};
 
 /// What the origin rules need to know about the rest of the policy.
@@ -43,12 +43,7 @@ pub enum Subject {
 /// or `localhost` and its subdomains.
 #[must_use]
 pub fn is_secure(pattern: &OriginPattern) -> bool {
-    let host = pattern.host.strip_suffix('.').unwrap_or(&pattern.host);
-    pattern.scheme == "https"
-        || host == "localhost"
-        || host.ends_with(".localhost")
-        || host == "[::1]"
-        || (pattern.host_kind == HostKind::Ipv4 && host.starts_with("127."))
+    pattern.scheme == "https" || pattern.is_local()
 }
 
 /// The domain of a `*.` pattern that is itself on the Public Suffix List, trailing dot aside.

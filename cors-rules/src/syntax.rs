@@ -21,6 +21,15 @@ pub fn normalize_method(method: &str) -> String {
         .map_or_else(|| method.to_owned(), |&known| known.to_owned())
 }
 
+/// Whether browsers refuse to let a script send `method` at all (`CONNECT`, `TRACE`, `TRACK`, in
+/// any case), so that allowing it has no effect.
+#[must_use]
+pub fn is_forbidden_method(method: &str) -> bool {
+    ["CONNECT", "TRACE", "TRACK"]
+        .iter()
+        .any(|forbidden| forbidden.eq_ignore_ascii_case(method))
+}
+
 /// An RFC 9110 token: the syntax of methods and header names.
 #[must_use]
 pub fn is_token(bytes: &[u8]) -> bool {
@@ -41,5 +50,6 @@ mod tests {
         assert!(is_safelisted_method(b"GET") && !is_safelisted_method(b"get"));
         assert_eq!(normalize_method("delete"), "DELETE");
         assert_eq!(normalize_method("patch"), "patch");
+        assert!(is_forbidden_method("Track") && !is_forbidden_method("TRACKS"));
     }
 }

@@ -69,8 +69,9 @@ fn config_errors(policy: &CorsPolicy, origins: &[String]) -> Vec<String> {
 
 #[test]
 fn every_origin_case_has_a_twin_with_the_same_messages() {
-    let twins: [(&str, &CorsPolicy); 13] = [
+    let twins: [(&str, &CorsPolicy); 14] = [
         ("origins/hosts", &PLAIN),
+        ("origins/no_scheme", &PLAIN),
         ("origins/not_as_browsers_send", &PLAIN),
         ("origins/null_and_file", &PLAIN),
         ("origins/ports", &PLAIN),

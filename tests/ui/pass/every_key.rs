@@ -9,7 +9,7 @@ static FULL: CorsPolicy = cors_policy! {
         "tauri://localhost",
         "http://[::1]:3000",
     ],
-    allow_methods: [PUT, DELETE, "PURGE", patch],
+    allow_methods: [PUT, DELETE, "PURGE", "patch"],
     allow_headers: ["content-type", "authorization"],
     expose_headers: ["x-request-id"],
     allow_credentials: true,

@@ -1,0 +1,8 @@
+use cors_runtime::{CorsPolicy, cors_policy};
+
+static POLICY: CorsPolicy = cors_policy! {
+    allow_origins: ["https://app.example.com"],
+    allow_methods: [PUT DELETE],
+};
+
+fn main() {}

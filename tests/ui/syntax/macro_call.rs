@@ -1,0 +1,7 @@
+use cors_runtime::{CorsPolicy, cors_policy};
+
+static POLICY: CorsPolicy = cors_policy! {
+    allow_origins: env!("CORS_ALLOWED_ORIGINS"),
+};
+
+fn main() {}
