@@ -8,6 +8,7 @@ use http::{HeaderValue, Method, StatusCode};
 use crate::actual::{Actual, ActualOrigin};
 use crate::origin::{OriginMatch, OriginSet, Stored, Table};
 use crate::preflight::Preflight;
+use cors_rules::syntax::is_safelisted_method;
 
 /// A CORS policy, built by [`cors_policy!`](crate::cors_policy) and checked at compile time.
 ///
@@ -239,29 +240,73 @@ impl CorsPolicy {
     }
 }
 
+/// Shows the policy as `cors_policy!` reads it: `*` or the lists, values as text, the
+/// safelisted methods among the allowed ones, and the defaults filled in.
 impl fmt::Debug for CorsPolicy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        /// `*`, unquoted, beside quoted names.
+        const ANY: fmt::Arguments<'static> = format_args!("*");
+        fn text(value: &HeaderValue) -> &str {
+            // Every value was validated as visible ASCII when the policy was built.
+            value.to_str().unwrap_or("<not text>")
+        }
         let p = &self.parts;
         let mut s = f.debug_struct("CorsPolicy");
         match p.origins {
-            AllowOrigins::Any => s.field("allow_origins", &"*"),
+            AllowOrigins::Any => s.field("allow_origins", &ANY),
             AllowOrigins::Matching(_) => s.field("allow_origins", &self.origin_patterns()),
         };
         match p.methods {
-            AllowMethods::Any => s.field("allow_methods", &"*"),
-            AllowMethods::List(methods) => s.field("allow_methods", &methods),
+            AllowMethods::Any => s.field("allow_methods", &ANY),
+            AllowMethods::List(listed) => {
+                let safelisted = ["GET", "HEAD", "POST"].into_iter();
+                let listed = listed
+                    .iter()
+                    .map(text)
+                    .filter(|m| !is_safelisted_method(m.as_bytes()));
+                s.field(
+                    "allow_methods",
+                    &fmt::from_fn(|f| {
+                        f.debug_list()
+                            .entries(safelisted.clone().chain(listed.clone()))
+                            .finish()
+                    }),
+                )
+            }
         };
         match p.headers {
-            AllowHeaders::Any { authorization } => s
-                .field("allow_headers", &"*")
-                .field("authorization_listed", &authorization),
+            AllowHeaders::Any {
+                authorization: false,
+            } => s.field("allow_headers", &ANY),
+            AllowHeaders::Any {
+                authorization: true,
+            } => s.field(
+                "allow_headers",
+                &fmt::from_fn(|f| f.debug_list().entry(&ANY).entry(&"authorization").finish()),
+            ),
             AllowHeaders::List { names, .. } => s.field("allow_headers", &names),
         };
-        s.field("expose_headers", &p.expose_headers)
-            .field("allow_credentials", &p.credentials)
-            .field("max_age", &p.max_age)
+        let exposed = p.expose_headers.as_ref().map(text).unwrap_or_default();
+        match exposed {
+            "*" => s.field("expose_headers", &ANY),
+            _ => s.field(
+                "expose_headers",
+                &fmt::from_fn(|f| {
+                    f.debug_list()
+                        .entries(exposed.split(',').map(str::trim).filter(|n| !n.is_empty()))
+                        .finish()
+                }),
+            ),
+        };
+        s.field("allow_credentials", &p.credentials)
+            .field(
+                "max_age",
+                &p.max_age
+                    .as_ref()
+                    .map(|age| fmt::from_fn(move |f| f.write_str(text(age)))),
+            )
             .field("allow_private_network", &p.private_network)
-            .field("preflight_success_status", &p.preflight_status)
+            .field("preflight_success_status", &p.preflight_status.as_u16())
             .finish()
     }
 }
@@ -297,3 +342,42 @@ pub const FALLBACK: CorsPolicy = CorsPolicy::from_parts(PolicyParts {
     insecure_origins: false,
     public_suffix_subdomains: false,
 });
+
+#[cfg(test)]
+mod tests {
+    use crate::{CorsPolicy, cors_policy};
+
+    static LISTS: CorsPolicy = cors_policy! {
+        allow_origins: ["https://b.example", "https://*.a.example", "http://localhost:*"],
+        allow_methods: [PUT, "PURGE", POST],
+        allow_headers: ["Content-Type", "x-b"],
+        expose_headers: ["x-request-id", "x-a"],
+        allow_credentials: true,
+        max_age: 600,
+    };
+    static ANY: CorsPolicy = cors_policy! {
+        allow_origins: *,
+        allow_methods: *,
+        allow_headers: [*, "authorization"],
+        expose_headers: *,
+        allow_private_network: false,
+        preflight_success_status: 200,
+    };
+    static DEFAULTS: CorsPolicy = cors_policy! { allow_origins: ["https://a.example"] };
+
+    #[test]
+    fn debug_reads_like_the_policy_block() {
+        assert_eq!(
+            format!("{LISTS:?}"),
+            r#"CorsPolicy { allow_origins: ["http://localhost:*", "https://*.a.example", "https://b.example"], allow_methods: ["GET", "HEAD", "POST", "PURGE", "PUT"], allow_headers: ["content-type", "x-b"], expose_headers: ["x-a", "x-request-id"], allow_credentials: true, max_age: Some(600), allow_private_network: false, preflight_success_status: 204 }"#
+        );
+        assert_eq!(
+            format!("{ANY:?}"),
+            r#"CorsPolicy { allow_origins: *, allow_methods: *, allow_headers: [*, "authorization"], expose_headers: *, allow_credentials: false, max_age: None, allow_private_network: false, preflight_success_status: 200 }"#
+        );
+        assert_eq!(
+            format!("{DEFAULTS:?}"),
+            r#"CorsPolicy { allow_origins: ["https://a.example"], allow_methods: ["GET", "HEAD", "POST"], allow_headers: [], expose_headers: [], allow_credentials: false, max_age: None, allow_private_network: false, preflight_success_status: 204 }"#
+        );
+    }
+}

@@ -48,6 +48,10 @@ use cors_rules::syntax::{is_safelisted_method, is_token};
 /// let Verdict::Preflight(preflight) = API.check(&Method::OPTIONS, &request) else { unreachable!() };
 /// assert_eq!(preflight.rejection(), Some(Rejection::Header(b"x-secret")));
 /// assert_eq!(preflight.status(), StatusCode::FORBIDDEN);
+/// assert_eq!(
+///     format!("{preflight:?}"),
+///     r#"Preflight { status: 403, rejection: Some(Header("x-secret")), .. }"#
+/// );
 /// ```
 pub struct Preflight<'p, 'r> {
     policy: &'p CorsPolicy,
