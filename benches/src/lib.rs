@@ -1,16 +1,14 @@
-//! What the benchmarks share: the policy, the same policy for tower-http, the requests, the
-//! hand-written floor, and a no-op service driven the way a server drives it.
+//! What the benchmarks share: the policy, the same policy for tower-http, the requests and the
+//! hand-written floor. Requests are built, and services driven, by the tests' support library,
+//! so that the tests and the benchmarks send the same bytes the same way.
 
-use std::convert::Infallible;
-use std::future::{Future, Ready, ready};
-use std::pin::pin;
-use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use cors_runtime::{CorsPolicy, Verdict, cors_policy};
 use http::header::{self, HeaderMap, HeaderName, HeaderValue};
-use http::{Method, Request, Response, StatusCode};
-use tower_service::Service;
+use http::{Method, Request, StatusCode};
+
+pub use cors_tests::{Noop, drive, request};
 
 include!(concat!(env!("OUT_DIR"), "/policies.rs"));
 
@@ -133,28 +131,6 @@ impl Kind {
     }
 }
 
-/// A request whose header values are slices of one shared buffer, as hyper makes them.
-///
-/// # Panics
-/// If a name or value is not valid in a header.
-#[must_use]
-pub fn request(method: Method, pairs: &[(&str, &str)]) -> Request<()> {
-    let mut buffer = bytes::BytesMut::new();
-    for (_, value) in pairs {
-        buffer.extend_from_slice(value.as_bytes());
-    }
-    let mut request = Request::new(());
-    *request.method_mut() = method;
-    for (name, value) in pairs {
-        let value = buffer.split_to(value.len()).freeze();
-        request.headers_mut().append(
-            HeaderName::from_bytes(name.as_bytes()).expect("a valid name"),
-            HeaderValue::from_maybe_shared(value).expect("a valid value"),
-        );
-    }
-    request
-}
-
 /// Our core path: `check`, then the status and `write_headers`.
 pub fn ours(
     policy: &CorsPolicy,
@@ -235,42 +211,5 @@ pub fn floor(kind: Kind, method: &Method, request: &HeaderMap, out: &mut HeaderM
             );
             StatusCode::NO_CONTENT
         }
-    }
-}
-
-/// The no-op service every layer wraps: an empty 200.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Noop;
-
-impl Service<Request<()>> for Noop {
-    type Response = Response<()>;
-    type Error = Infallible;
-    type Future = Ready<Result<Response<()>, Infallible>>;
-
-    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        Poll::Ready(Ok(()))
-    }
-
-    fn call(&mut self, _: Request<()>) -> Self::Future {
-        ready(Ok(Response::new(())))
-    }
-}
-
-/// One request through `service` as a server drives it: `poll_ready`, `call`, then polling the
-/// future, which is ready at once here.
-///
-/// # Panics
-/// If the service is not ready at once, or fails.
-pub fn drive<S>(service: &mut S, request: Request<()>) -> Response<()>
-where
-    S: Service<Request<()>, Response = Response<()>, Error = Infallible>,
-{
-    let mut context = Context::from_waker(Waker::noop());
-    assert!(service.poll_ready(&mut context).is_ready());
-    let mut future = pin!(service.call(request));
-    match future.as_mut().poll(&mut context) {
-        Poll::Ready(Ok(response)) => response,
-        Poll::Ready(Err(never)) => match never {},
-        Poll::Pending => panic!("the no-op service is ready at once"),
     }
 }

@@ -1,6 +1,6 @@
 //! Actual requests: allowed, disallowed, without Origin; `*` policies; `Vary`.
 
-mod common;
+use crate::common;
 
 use common::{actual, actual_response, cors_header_names, headers, lines, one};
 use cors_runtime::{CorsPolicy, cors_policy};

@@ -12,8 +12,8 @@ use std::task::{Context, Poll};
 
 use std::sync::LazyLock;
 
-use cors_benches::drive;
 use cors_runtime::{CorsLayer, CorsPolicy, Verdict, cors_policy};
+use cors_tests::drive;
 use http::header::{HeaderMap, HeaderValue};
 use http::{Method, Request, Response};
 use tower::{Layer, Service};
@@ -51,7 +51,7 @@ static ANY: CorsPolicy = cors_policy! {
 /// A request's headers, as hyper makes them: every value a slice of one shared buffer (the
 /// benchmarks' builder, so that both measure the same requests).
 fn request(pairs: &[(&str, &str)]) -> HeaderMap {
-    cors_benches::request(Method::GET, pairs)
+    cors_tests::request(Method::GET, pairs)
         .into_parts()
         .0
         .headers
@@ -197,7 +197,7 @@ fn through(layer: &CorsLayer, method: Method, pairs: &[(&str, &str)]) -> (u64, R
     let mut prepared = Response::new(());
     *prepared.headers_mut() = response();
     let mut service = layer.layer(Prepared(Some(prepared)));
-    let request = cors_benches::request(method, pairs);
+    let request = cors_tests::request(method, pairs);
     let mut answer = None;
     let n = allocations(|| answer = Some(drive(&mut service, request)));
     (n, answer.expect("ready at once"))
@@ -265,7 +265,7 @@ fn shared_and_reloadable_layers_add_no_allocation() {
     handle
         .set_origins(["https://new.example"])
         .expect("a valid origin");
-    let request = cors_benches::request(Method::GET, &[("origin", "https://new.example")]);
+    let request = cors_tests::request(Method::GET, &[("origin", "https://new.example")]);
     let mut answer = None;
     let n = allocations(|| answer = Some(drive(&mut service, request)));
     assert_eq!(n, 0, "the first request after a swap: {n} allocations");

@@ -1,6 +1,6 @@
 //! `CorsLayer` under real axum routers, driven with `tower::ServiceExt::oneshot`.
 
-mod common;
+use crate::common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 

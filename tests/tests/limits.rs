@@ -3,7 +3,7 @@
 //! ASCII, and empty values. Where a limit bounds work, the test shows the reading stopped: the
 //! refusal names what it saw at the bound, not what lies past it.
 
-mod common;
+use crate::common;
 
 use common::{headers, preflight, preflight_request, preflight_response};
 use cors_runtime::{CorsPolicy, Rejection, cors_policy};

@@ -8,7 +8,7 @@
 //! many names as the policy lists (64 for `*`), 8 empty elements, and elements of at most the
 //! longest listed name (128 for `*`) plus 8 spaces or tabs on each side.
 
-mod common;
+use crate::common;
 
 use std::sync::OnceLock;
 

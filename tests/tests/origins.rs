@@ -1,6 +1,6 @@
 //! Origin matching: exact, subdomains at any depth, ports, schemes, and hostile values.
 
-mod common;
+use crate::common;
 
 use common::{headers, preflight};
 use cors_runtime::{CorsPolicy, Rejection, cors_policy};

@@ -1,6 +1,6 @@
 //! Preflights: the checks in Fetch order, every success header and every failure.
 
-mod common;
+use crate::common;
 
 use common::{
     cors_header_names, headers, lines, one, preflight, preflight_request, preflight_response,

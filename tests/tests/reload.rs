@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use cors_benches::{Noop, drive, request};
 use cors_runtime::{CorsLayer, CorsPolicy, cors_policy};
+use cors_tests::{Noop, drive, request};
 use http::{HeaderMap, Method, Request, StatusCode};
 use tower::Layer;
 

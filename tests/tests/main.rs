@@ -1,0 +1,16 @@
+//! The integration tests, in one binary (see `Cargo.toml`): one module per area.
+
+mod common;
+
+mod actual;
+mod axum;
+mod config;
+mod env_rebuild;
+mod fuzz_corpus;
+mod hygiene;
+mod hyper;
+mod limits;
+mod model;
+mod origins;
+mod preflight;
+mod reload;
