@@ -14,7 +14,7 @@ use crate::vary::VaryOn;
 ///
 /// ```
 /// use cors_runtime::{cors_policy, CorsPolicy, Verdict};
-/// use http::{header, HeaderMap, HeaderValue, Method};
+/// use cors_runtime::http::{header, HeaderMap, HeaderValue, Method};
 ///
 /// static API: CorsPolicy = cors_policy! {
 ///     allow_origins: ["https://app.example.com"],

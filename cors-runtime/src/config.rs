@@ -69,6 +69,7 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
+#[cfg_attr(docsrs, doc(cfg(feature = "config")))]
 impl CorsPolicy {
     /// The same policy with its origins replaced by `origins`, checked by the rules
     /// `cors_policy!` applies at compile time (feature `config`).

@@ -97,6 +97,7 @@ impl CorsLayer {
     /// # Ok::<(), cors_runtime::ConfigError>(())
     /// ```
     #[cfg(feature = "config")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "config")))]
     #[must_use]
     pub fn reloadable(policy: impl Into<Arc<CorsPolicy>>) -> (Self, ReloadHandle) {
         let swap = Arc::new(arc_swap::ArcSwap::new(policy.into()));
@@ -159,6 +160,7 @@ impl ReloadHandle {
     }
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
 impl CorsPolicy {
     /// A [`CorsLayer`] applying this policy (feature `tower`).
     #[must_use]
@@ -187,7 +189,7 @@ impl<S> Layer<S> for CorsLayer {
 ///
 /// ```
 /// use cors_runtime::{cors_policy, Cors, CorsPolicy};
-/// use tower_layer::Layer; // re-exported as `tower::Layer`
+/// use cors_runtime::Layer; // tower's `Layer` trait, re-exported
 ///
 /// static API: CorsPolicy = cors_policy! { allow_origins: ["https://app.example.com"] };
 ///

@@ -9,7 +9,7 @@
 //!
 //! ```
 //! use cors_runtime::{cors_policy, CorsPolicy, Verdict};
-//! use http::{header, HeaderMap, HeaderValue, Method};
+//! use cors_runtime::http::{header, HeaderMap, HeaderValue, Method};
 //!
 //! static API: CorsPolicy = cors_policy! {
 //!     allow_origins: ["https://app.example.com", "https://*.example.com"],
@@ -35,10 +35,23 @@
 //!
 //! # Features
 //!
-//! - `tower`: [`CorsLayer`], a tower layer for axum, hyper and tonic.
+//! None is on by default; without them the crate depends on `http` and the rules crate only.
+//!
+//! - `tower`: `CorsLayer`, a tower layer for axum, hyper and tonic, and tower's `Layer` trait
+//!   re-exported.
 //! - `config`: origins from configuration, checked at startup by the rules the compiler
 //!   applies: `CorsPolicy::with_origins` and `ConfigError`; with `tower`, also
-//!   `CorsLayer::reloadable`, whose policy can be replaced while it serves.
+//!   `CorsLayer::reloadable`, whose policy can be replaced while it serves. It brings the
+//!   Public Suffix List and IDNA data into the binary.
+//!
+//! Items that need a feature say so on their page.
+//!
+//! # `static`, not `const`
+//!
+//! Declare policies `static`: a `CorsPolicy` holds `http::HeaderValue`s, which Rust never
+//! promotes from a `const` to a `'static` reference, so `API.layer()` on a `const API` fails
+//! with E0716 (temporary value dropped while borrowed).
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
 mod actual;
@@ -56,14 +69,24 @@ mod vary;
 
 pub use actual::Actual;
 #[cfg(feature = "config")]
+#[cfg_attr(docsrs, doc(cfg(feature = "config")))]
 pub use config::{ConfigError, Problem, ProblemKind};
+/// The `http` crate (1.x) whose types [`CorsPolicy::check`] reads and writes, so that a user
+/// without a direct dependency on it can name them.
+pub use http;
 #[cfg(all(feature = "tower", feature = "config"))]
+#[cfg_attr(docsrs, doc(cfg(all(feature = "tower", feature = "config"))))]
 pub use layer::ReloadHandle;
 #[cfg(feature = "tower")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
 pub use layer::{Cors, CorsLayer, ResponseFuture};
 pub use policy::{CorsPolicy, Verdict};
 pub use preflight::Preflight;
 pub use rejection::Rejection;
+/// tower's `Layer` trait, for `API.layer().layer(service)` without a dependency on tower.
+#[cfg(feature = "tower")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
+pub use tower_layer::Layer;
 
 /// Builds a [`CorsPolicy`] from a declarative block, checked at compile time.
 ///
@@ -92,12 +115,13 @@ pub use rejection::Rejection;
 /// the variable rebuilds the crate. For origins read when the service starts, see
 /// `CorsPolicy::with_origins` (feature `config`).
 ///
-/// The expression is usable in `static`, `const` and `let`:
+/// The expression is usable in `static` and `let` (and in `const`, but a `static` is what
+/// [`CorsPolicy::layer`] needs: see [the crate docs](crate#static-not-const)):
 ///
 /// ```
 /// use cors_runtime::{cors_policy, CorsPolicy};
 ///
-/// const PUBLIC: CorsPolicy = cors_policy! { allow_origins: *, max_age: 600 };
+/// static PUBLIC: CorsPolicy = cors_policy! { allow_origins: *, max_age: 600 };
 /// static PARTNERS: CorsPolicy = cors_policy! {
 ///     allow_origins: ["https://partner.example", "http://localhost:*"],
 ///     allow_methods: [PUT, "PURGE"],

@@ -88,7 +88,7 @@ pub enum AllowHeaders {
 ///
 /// ```
 /// use cors_runtime::{cors_policy, CorsPolicy, Verdict};
-/// use http::{header, HeaderMap, HeaderValue, Method};
+/// use cors_runtime::http::{header, HeaderMap, HeaderValue, Method};
 ///
 /// static API: CorsPolicy = cors_policy! { allow_origins: ["https://app.example.com"] };
 ///
@@ -137,7 +137,7 @@ impl CorsPolicy {
     ///
     /// ```
     /// use cors_runtime::{cors_policy, CorsPolicy, Verdict};
-    /// use http::{header, HeaderMap, HeaderValue, Method};
+    /// use cors_runtime::http::{header, HeaderMap, HeaderValue, Method};
     ///
     /// static API: CorsPolicy = cors_policy! { allow_origins: ["https://app.example.com"] };
     ///
@@ -202,7 +202,7 @@ impl CorsPolicy {
     /// ```
     /// use cors_runtime::{cors_policy, CorsPolicy};
     ///
-    /// const API: CorsPolicy = cors_policy! { allow_origins: ["https://a.example"], allow_credentials: true };
+    /// static API: CorsPolicy = cors_policy! { allow_origins: ["https://a.example"], allow_credentials: true };
     /// assert!(API.allows_credentials());
     /// ```
     #[must_use]

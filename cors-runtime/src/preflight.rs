@@ -22,7 +22,7 @@ use cors_rules::syntax::{is_safelisted_method, is_token};
 ///
 /// ```
 /// use cors_runtime::{cors_policy, CorsPolicy, Rejection, Verdict};
-/// use http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+/// use cors_runtime::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 ///
 /// static API: CorsPolicy = cors_policy! {
 ///     allow_origins: ["https://app.example.com"],

@@ -11,7 +11,7 @@ use std::fmt;
 ///
 /// ```
 /// use cors_runtime::{cors_policy, CorsPolicy, Rejection, Verdict};
-/// use http::{header, HeaderMap, HeaderValue, Method};
+/// use cors_runtime::http::{header, HeaderMap, HeaderValue, Method};
 ///
 /// static API: CorsPolicy = cors_policy! { allow_origins: ["https://app.example.com"] };
 ///

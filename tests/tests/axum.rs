@@ -325,6 +325,59 @@ async fn nested_routers_apply_their_own_policies() {
     }
 }
 
+/// What the README says about nested routers: an unmatched path under a nested router falls
+/// through to the outer router's fallback, outside the nested router's layer, so it gets no CORS
+/// headers (and a preflight for it is a plain 404). A fallback of its own, added before the
+/// layer, keeps such paths under the nested policy.
+#[tokio::test]
+async fn unmatched_paths_under_a_nested_router_need_its_own_fallback() {
+    let bare = Router::new()
+        .route("/orders", get(|| async { "orders" }))
+        .layer(API.layer());
+    let covered = Router::new()
+        .route("/orders", get(|| async { "orders" }))
+        .fallback(|| async { (StatusCode::NOT_FOUND, "no such partner resource") })
+        .layer(API.layer());
+    let app = Router::new().nest("/bare", bare).nest("/covered", covered);
+
+    let missing = send(
+        app.clone(),
+        Method::GET,
+        "/bare/nothing",
+        &[("origin", APP)],
+    )
+    .await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert_eq!(allow_origin(missing.headers()), None);
+    let preflight = send(
+        app.clone(),
+        Method::OPTIONS,
+        "/bare/nothing",
+        &preflight_headers(APP, "PUT"),
+    )
+    .await;
+    assert_eq!(preflight.status(), StatusCode::NOT_FOUND);
+
+    let missing = send(
+        app.clone(),
+        Method::GET,
+        "/covered/nothing",
+        &[("origin", APP)],
+    )
+    .await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert_eq!(allow_origin(missing.headers()), Some(APP));
+    let preflight = send(
+        app,
+        Method::OPTIONS,
+        "/covered/nothing",
+        &preflight_headers(APP, "PUT"),
+    )
+    .await;
+    assert_eq!(preflight.status(), StatusCode::NO_CONTENT);
+    assert_eq!(allow_origin(preflight.headers()), Some(APP));
+}
+
 #[tokio::test]
 async fn the_handler_cannot_widen_the_policy() {
     let router = Router::new()

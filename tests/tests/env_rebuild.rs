@@ -3,53 +3,32 @@
 //! the crate at the next `cargo build`, with no `cargo clean`. A proc macro's own reads of the
 //! environment are invisible to cargo; the `option_env!` the macro emits is what makes it see.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
+
+use crate::outside;
 
 const VARIABLE: &str = "CORS_REBUILD_TEST_ORIGINS";
 
 fn write_crate(dir: &Path) {
     let runtime = Path::new(env!("CARGO_MANIFEST_DIR")).join("../cors-runtime");
-    std::fs::create_dir_all(dir.join("src")).unwrap();
-    std::fs::write(
-        dir.join("Cargo.toml"),
-        format!(
-            "[package]\nname = \"env-rebuild\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n\
-             [dependencies]\ncors-runtime = {{ path = {:?} }}\n\n[workspace]\n",
+    outside::write_crate(
+        dir,
+        "env-rebuild",
+        &format!(
+            "[dependencies]\ncors-runtime = {{ path = {:?} }}\n",
             runtime.display().to_string()
         ),
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("src/main.rs"),
-        format!(
+        &format!(
             "use cors_runtime::{{cors_policy, CorsPolicy}};\n\n\
              static API: CorsPolicy = cors_policy! {{ allow_origins: env({VARIABLE:?}) }};\n\n\
              fn main() {{\n    println!(\"{{}}\", API.origin_patterns().join(\" \"));\n}}\n"
         ),
-    )
-    .unwrap();
-    // The workspace's lock file, so that the build resolves nothing new.
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock"),
-        dir.join("Cargo.lock"),
-    )
-    .unwrap();
+    );
 }
 
 fn cargo(dir: &Path, args: &[&str], origins: Option<&str>) -> Output {
-    let mut command = Command::new(env!("CARGO"));
-    command
-        .args(args)
-        .args(["--offline", "--quiet"])
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", dir.join("target"))
-        .env_remove("RUSTFLAGS");
-    match origins {
-        Some(origins) => command.env(VARIABLE, origins),
-        None => command.env_remove(VARIABLE),
-    };
-    command.output().expect("cargo runs")
+    outside::cargo(dir, args, &[(VARIABLE, origins)])
 }
 
 fn build_and_run(dir: &Path, origins: &str) -> String {
@@ -59,7 +38,7 @@ fn build_and_run(dir: &Path, origins: &str) -> String {
         "build with {origins:?}: {}",
         String::from_utf8_lossy(&build.stderr)
     );
-    let binary: PathBuf = dir.join("target/debug/env-rebuild");
+    let binary = outside::target().join("debug/env-rebuild");
     let run = Command::new(binary).output().expect("the binary runs");
     String::from_utf8(run.stdout).unwrap().trim().to_owned()
 }

@@ -12,5 +12,7 @@ mod hyper;
 mod limits;
 mod model;
 mod origins;
+mod outside;
 mod preflight;
+mod readme;
 mod reload;
