@@ -352,62 +352,49 @@ mod tests {
             if matches!(&items[1], Item::Env(var) if var.name.value() == "B")));
     }
 
+    /// The message of the syntax error that stops reading `source`.
+    fn message(source: &str) -> String {
+        entries(source).err().unwrap().to_string()
+    }
+
     #[test]
     fn syntax_errors_say_what_was_expected() {
-        let error = entries("allow_origins [\"x\"]").err().unwrap();
-        assert_eq!(error.to_string(), "expected `:` after `allow_origins`");
-        let error = entries("allow_origins: (1)").err().unwrap();
-        assert!(error.to_string().starts_with("expected a value"));
-        let error = entries("allow_origins: var(\"X\")").err().unwrap();
-        assert!(error.to_string().starts_with("`var(…)` is not a value"));
-        let error = entries("allow_origins: *, max_age: 10 * 60").err().unwrap();
+        let error = message("allow_origins [\"x\"]");
+        assert_eq!(error, "expected `:` after `allow_origins`");
+        let error = message("allow_origins: (1)");
+        assert!(error.starts_with("expected a value"));
+        let error = message("allow_origins: var(\"X\")");
+        assert!(error.starts_with("`var(…)` is not a value"));
+        let error = message("allow_origins: *, max_age: 10 * 60");
         assert_eq!(
-            error.to_string(),
+            error,
             "`10 * 60` is not a value `cors_policy!` can read: expressions are not evaluated; \
              `max_age` takes an integer literal of seconds, from 0 to 86400, such as `600`"
         );
-        let error = entries("allow_origins: env!(\"X\"), max_age: 1")
-            .err()
-            .unwrap();
+        let error = message("allow_origins: env!(\"X\"), max_age: 1");
         assert_eq!(
-            error.to_string(),
+            error,
             "`env!(…)` is a macro call, which `cors_policy!` does not expand; to read origins \
              from an environment variable when the crate compiles, write `env(\"X\")`, without \
              the `!`"
         );
-        let error = entries("allow_origins: *, allow_methods: concat!(\"PU\", \"T\")")
-            .err()
-            .unwrap();
+        let error = message("allow_origins: *, allow_methods: concat!(\"PU\", \"T\")");
+        assert!(error.starts_with("`concat!(…)` is a macro call"));
         assert!(
-            error
-                .to_string()
-                .starts_with("`concat!(…)` is a macro call")
-        );
-        assert!(
-            error.to_string().ends_with(
+            error.ends_with(
                 "`allow_methods` takes `*` or a list of methods, such as `[PUT, DELETE]`"
             )
         );
-        let error = entries("allow_origins: [env!(\"X\")]").err().unwrap();
-        assert!(error.to_string().starts_with("`env!(…)` is a macro call"));
-        let error = entries("allow_origins: *\n max_age: 5").err().unwrap();
+        let error = message("allow_origins: [env!(\"X\")]");
+        assert!(error.starts_with("`env!(…)` is a macro call"));
+        let error = message("allow_origins: *\n max_age: 5");
         assert_eq!(
-            error.to_string(),
+            error,
             "expected `,` before the next key; entries are separated by commas"
         );
-        let error = entries("allow_origins: *, allow_methods: [PUT DELETE]")
-            .err()
-            .unwrap();
-        assert!(
-            error
-                .to_string()
-                .starts_with("expected `,` between the elements of `allow_methods`")
-        );
-        let error = entries("allow_origins: env(X)").err().unwrap();
-        assert!(
-            error
-                .to_string()
-                .starts_with("`env` takes the variable's name as a string")
-        );
+        let error = message("allow_origins: *, allow_methods: [PUT DELETE]");
+        assert!(error.starts_with("expected `,` between the elements of `allow_methods`"));
+        let error = message("allow_origins: env(X)");
+        assert!(error.starts_with("`env` takes the variable's name as a string"));
     }
 }
