@@ -1,5 +1,5 @@
 //! The README as a user reads it: its install line and quickstart, copied into a new crate
-//! outside this workspace, build; and no example declares a `const` policy, which `.layer()`
+//! outside this workspace, compile; and no example declares a `const` policy, which `.layer()`
 //! cannot borrow for `'static`.
 
 use std::path::{Path, PathBuf};
@@ -40,7 +40,7 @@ fn block<'t>(text: &'t str, language: &str, after: &str) -> &'t str {
 const README_PATH: &str = "../cors-policy/cors-runtime";
 
 #[test]
-fn install_and_quickstart_build_in_a_crate_outside_the_workspace() {
+fn install_and_quickstart_compile_in_a_crate_outside_the_workspace() {
     let readme = readme();
     let install = block(section(&readme, "## Install"), "toml", "");
     let quickstart = section(&readme, "## Quickstart");
@@ -71,11 +71,13 @@ fn install_and_quickstart_build_in_a_crate_outside_the_workspace() {
         &format!("mod by_hand;\n\n{main}"),
     );
     std::fs::write(dir.join("src/by_hand.rs"), by_hand).unwrap();
-    let build = outside::cargo(&dir, &["build"], &[]);
+    // `check` compiles everything a build does but code generation, which a pure-Rust crate
+    // does not fail at; it saves compiling axum and tokio to machine code in every cold run.
+    let check = outside::cargo(&dir, &["check"], &[]);
     assert!(
-        build.status.success(),
-        "the README's quickstart does not build:\n{}",
-        String::from_utf8_lossy(&build.stderr)
+        check.status.success(),
+        "the README's quickstart does not compile:\n{}",
+        String::from_utf8_lossy(&check.stderr)
     );
 }
 
