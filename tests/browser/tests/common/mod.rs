@@ -1,0 +1,413 @@
+//! The matrix every engine runs: a browser, driven over WebDriver, loads pages from one loopback
+//! origin (`http://localhost:47613` or `http://app.localhost:47613`) that fetch from an API on
+//! `http://127.0.0.1:<port>`, where each path prefix is served under its own `cors_policy!`
+//! through `CorsLayer`. Every case asserts what the browser itself let the page see, and what
+//! reached the server.
+#![allow(dead_code, reason = "each engine's test binary uses the part it needs")]
+
+pub mod webdriver;
+
+use webdriver::{Driver, Engine};
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+use axum::Router;
+use axum::extract::Request;
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{any, get};
+use cors_runtime::{CorsPolicy, cors_policy};
+use serde_json::{Value, json};
+
+/// The page server's port. It is fixed because the policies name it: an origin includes its port.
+const PAGE_PORT: u16 = 47613;
+
+static STRICT: CorsPolicy = cors_policy! {
+    allow_origins: ["http://localhost:47613"],
+    allow_methods: [PUT, "patch"],
+    allow_headers: ["content-type", "x-token"],
+    expose_headers: ["x-request-id"],
+};
+static CREDENTIALS: CorsPolicy = cors_policy! {
+    allow_origins: ["http://localhost:47613"],
+    allow_methods: [PUT],
+    allow_headers: ["x-token"],
+    expose_headers: ["x-request-id"],
+    allow_credentials: true,
+};
+static ANY: CorsPolicy = cors_policy! {
+    allow_origins: *,
+    allow_methods: *,
+    allow_headers: *,
+    expose_headers: *,
+};
+static ANY_WITH_AUTHORIZATION: CorsPolicy = cors_policy! {
+    allow_origins: *,
+    allow_headers: [*, "authorization"],
+};
+static SUBDOMAINS: CorsPolicy = cors_policy! {
+    allow_origins: ["http://*.localhost:47613"],
+    allow_methods: [PUT],
+    allow_credentials: true,
+};
+static ANY_PORT: CorsPolicy = cors_policy! {
+    allow_origins: ["http://localhost:*"],
+    allow_methods: [DELETE],
+};
+static ELSEWHERE: CorsPolicy = cors_policy! {
+    allow_origins: ["http://localhost:1"],
+    allow_methods: [PUT],
+};
+static CACHED: CorsPolicy = cors_policy! {
+    allow_origins: ["http://localhost:47613"],
+    allow_methods: [PUT],
+    max_age: 600,
+};
+static UNCACHED: CorsPolicy = cors_policy! {
+    allow_origins: ["http://localhost:47613"],
+    allow_methods: [PUT],
+    max_age: 0,
+};
+static STATUS_200: CorsPolicy = cors_policy! {
+    allow_origins: ["http://localhost:47613"],
+    allow_methods: [PUT],
+    preflight_success_status: 200,
+};
+
+/// Every policy, by the path prefix it serves.
+const POLICIES: &[(&str, &CorsPolicy)] = &[
+    ("strict", &STRICT),
+    ("credentials", &CREDENTIALS),
+    ("any", &ANY),
+    ("any-auth", &ANY_WITH_AUTHORIZATION),
+    ("subdomains", &SUBDOMAINS),
+    ("any-port", &ANY_PORT),
+    ("elsewhere", &ELSEWHERE),
+    ("cached", &CACHED),
+    ("uncached", &UNCACHED),
+    ("status-200", &STATUS_200),
+];
+
+/// The page origins, by host.
+const LOCALHOST: &str = "localhost";
+const SUBDOMAIN: &str = "app.localhost";
+
+/// What the browser should let the page see.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Outcome {
+    Allowed(u16),
+    Blocked,
+}
+use Outcome::{Allowed, Blocked};
+
+/// One fetch from a page, and what must come of it.
+struct Case {
+    /// The page's host, `localhost` or `app.localhost`.
+    page: &'static str,
+    /// `<policy>/<case>`: the path, unique per case so that preflight caching cannot leak
+    /// between cases.
+    path: &'static str,
+    method: &'static str,
+    headers: &'static [(&'static str, &'static str)],
+    credentials: bool,
+    body: Option<&'static str>,
+    /// How many times the page sends it (to see the preflight cache at work).
+    repeat: u8,
+    outcome: Outcome,
+    /// Response headers the page reads, and the value it must get (`None`: hidden).
+    read: &'static [(&'static str, Option<&'static str>)],
+    /// Preflights the server received, and requests the handler received.
+    preflights: usize,
+    handled: usize,
+}
+
+const GET: Case = Case {
+    page: LOCALHOST,
+    path: "",
+    method: "GET",
+    headers: &[],
+    credentials: false,
+    body: None,
+    repeat: 1,
+    outcome: Allowed(200),
+    read: &[],
+    preflights: 0,
+    handled: 1,
+};
+
+/// A request that needs a preflight, allowed.
+const PREFLIGHTED: Case = Case {
+    preflights: 1,
+    ..GET
+};
+
+/// A request whose preflight is refused: the handler never sees it.
+const REFUSED: Case = Case {
+    outcome: Blocked,
+    preflights: 1,
+    handled: 0,
+    ..GET
+};
+
+#[rustfmt::skip]
+const CASES: &[Case] = &[
+    // An exact origin, methods and headers listed, one header exposed.
+    Case { path: "strict/simple-get", ..GET },
+    Case { path: "strict/read-exposed", read: &[("x-request-id", Some("42"))], ..GET },
+    Case { path: "strict/read-unexposed", read: &[("x-internal", None), ("content-type", Some("text/plain"))], ..GET },
+    Case { path: "strict/post-text", method: "POST", headers: &[("content-type", "text/plain")], body: Some("hi"), ..GET },
+    Case { path: "strict/post-json", method: "POST", headers: &[("content-type", "application/json")], body: Some("{}"), ..PREFLIGHTED },
+    Case { path: "strict/put", method: "PUT", body: Some("x"), ..PREFLIGHTED },
+    Case { path: "strict/delete-not-listed", method: "DELETE", ..REFUSED },
+    Case { path: "strict/patch-lowercase-listed", method: "patch", ..PREFLIGHTED },
+    Case { path: "strict/patch-uppercase-not-listed", method: "PATCH", ..REFUSED },
+    Case { path: "strict/header-listed", headers: &[("x-token", "1")], ..PREFLIGHTED },
+    Case { path: "strict/header-mixed-case", headers: &[("X-Token", "1")], ..PREFLIGHTED },
+    Case { path: "strict/header-not-listed", headers: &[("x-other", "1")], ..REFUSED },
+    Case { path: "strict/headers-one-not-listed", headers: &[("x-token", "1"), ("x-other", "1")], ..REFUSED },
+    Case { path: "strict/headers-both-listed", method: "PUT", headers: &[("x-token", "1"), ("content-type", "application/json")], body: Some("{}"), ..PREFLIGHTED },
+    Case { path: "strict/credentials-not-allowed", credentials: true, outcome: Blocked, ..GET },
+    Case { path: "strict/handler-404?status=404", outcome: Allowed(404), ..GET },
+    Case { path: "strict/handler-500?status=500", outcome: Allowed(500), read: &[("x-request-id", Some("42"))], ..GET },
+    Case { path: "strict/put-then-404?status=404", method: "PUT", outcome: Allowed(404), ..PREFLIGHTED },
+    Case { path: "strict/from-a-subdomain", page: SUBDOMAIN, outcome: Blocked, ..GET },
+    // An origin that is never the page's.
+    Case { path: "elsewhere/get", outcome: Blocked, ..GET },
+    Case { path: "elsewhere/put", method: "PUT", ..REFUSED },
+    // Credentials.
+    Case { path: "credentials/get", credentials: true, read: &[("x-request-id", Some("42"))], ..GET },
+    Case { path: "credentials/put-with-header", method: "PUT", headers: &[("x-token", "1")], credentials: true, ..PREFLIGHTED },
+    Case { path: "credentials/get-without", ..GET },
+    // `*` everywhere.
+    Case { path: "any/get", read: &[("x-internal", Some("secret"))], ..GET },
+    Case { path: "any/put-custom-header", method: "PUT", headers: &[("x-anything", "1")], ..PREFLIGHTED },
+    Case { path: "any/custom-method", method: "PURGE", ..PREFLIGHTED },
+    Case { path: "any/credentials", credentials: true, outcome: Blocked, ..GET },
+    Case { path: "any/authorization-not-covered", headers: &[("authorization", "Bearer t")], ..REFUSED },
+    Case { path: "any-auth/authorization-listed", headers: &[("authorization", "Bearer t")], ..PREFLIGHTED },
+    // Patterns.
+    Case { path: "any-port/delete", method: "DELETE", ..PREFLIGHTED },
+    Case { path: "subdomains/get", page: SUBDOMAIN, ..GET },
+    Case { path: "subdomains/put-credentials", page: SUBDOMAIN, method: "PUT", credentials: true, ..PREFLIGHTED },
+    Case { path: "subdomains/apex-not-matched", outcome: Blocked, ..GET },
+    Case { path: "subdomains/apex-preflight", method: "PUT", ..REFUSED },
+    // Preflight caching and status.
+    Case { path: "cached/put-twice", method: "PUT", repeat: 2, handled: 2, ..PREFLIGHTED },
+    Case { path: "uncached/put-twice", method: "PUT", repeat: 2, preflights: 2, handled: 2, ..PREFLIGHTED },
+    Case { path: "status-200/put", method: "PUT", ..PREFLIGHTED },
+];
+
+/// Every request the server received (outside the CORS layer), and those the handler received.
+static RECEIVED: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
+static HANDLED: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+fn path_and_query(request: &Request) -> String {
+    request
+        .uri()
+        .path_and_query()
+        .map_or_else(String::new, ToString::to_string)
+}
+
+async fn record(request: Request, next: Next) -> Response {
+    let entry = (request.method().to_string(), path_and_query(&request));
+    RECEIVED.lock().unwrap().push(entry);
+    next.run(request).await
+}
+
+async fn handler(request: Request) -> Response {
+    // Inside a nested router the path has lost its prefix; axum keeps the original.
+    let original = request.extensions().get::<axum::extract::OriginalUri>();
+    let path = original
+        .and_then(|uri| uri.path_and_query())
+        .map(ToString::to_string);
+    HANDLED.lock().unwrap().push(path.unwrap_or_default());
+    let status = request
+        .uri()
+        .query()
+        .and_then(|q| q.strip_prefix("status="))
+        .and_then(|s| s.parse().ok())
+        .and_then(|s| StatusCode::from_u16(s).ok())
+        .unwrap_or(StatusCode::OK);
+    let headers = [
+        (header::CONTENT_TYPE, HeaderValue::from_static("text/plain")),
+        (
+            HeaderName::from_static("x-request-id"),
+            HeaderValue::from_static("42"),
+        ),
+        (
+            HeaderName::from_static("x-internal"),
+            HeaderValue::from_static("secret"),
+        ),
+    ];
+    (status, headers, "handled").into_response()
+}
+
+fn api() -> Router {
+    let mut router = Router::new();
+    for (prefix, policy) in POLICIES {
+        let scoped = Router::new()
+            .route("/{*case}", any(handler))
+            .layer(policy.layer());
+        router = router.nest(&format!("/{prefix}"), scoped);
+    }
+    router.layer(middleware::from_fn(record))
+}
+
+/// The cases of one page, as the runner reads them.
+fn cases_json(page: &str, api_port: u16) -> String {
+    let cases: Vec<Value> = CASES
+        .iter()
+        .filter(|case| case.page == page)
+        .map(|case| {
+            let headers: serde_json::Map<String, Value> = case
+                .headers
+                .iter()
+                .map(|(name, value)| ((*name).to_owned(), Value::from(*value)))
+                .collect();
+            json!({
+                "name": case.path,
+                "url": format!("http://127.0.0.1:{api_port}/{}", case.path),
+                "method": case.method,
+                "headers": headers,
+                "credentials": if case.credentials { "include" } else { "same-origin" },
+                "body": case.body,
+                "repeat": case.repeat,
+                "read": case.read.iter().map(|(name, _)| *name).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    Value::Array(cases).to_string().replace("</", "<\\/")
+}
+
+fn pages(api_port: u16) -> Router {
+    Router::new()
+        .route(
+            "/page/{host}",
+            get(
+                move |axum::extract::Path(host): axum::extract::Path<String>| async move {
+                    Html(format!(
+                        "<!doctype html><title>running</title>\
+                     <script id=\"cases\" type=\"application/json\">{}</script>\
+                     <script src=\"/runner.js\"></script>",
+                        cases_json(&host, api_port)
+                    ))
+                },
+            ),
+        )
+        .route(
+            "/runner.js",
+            get(|| async {
+                (
+                    [(header::CONTENT_TYPE, "text/javascript")],
+                    include_str!("../../../../examples/axum/assets/runner.js"),
+                )
+            }),
+        )
+}
+
+/// What went wrong with one case, if anything.
+fn check(engine: Engine, case: &Case, result: Option<&Value>) -> Vec<String> {
+    let Some(result) = result else {
+        return vec!["no result from the page".to_owned()];
+    };
+    let mut problems = Vec::new();
+    let seen = match (result["outcome"].as_str(), result["status"].as_u64()) {
+        (Some("allowed"), Some(status)) => Allowed(u16::try_from(status).unwrap()),
+        _ => Blocked,
+    };
+    if seen != case.outcome {
+        problems.push(format!(
+            "expected {:?}, the browser gave {result}",
+            case.outcome
+        ));
+    }
+    for (name, expected) in case.read {
+        let read = result["read"][name].as_str();
+        if read != *expected {
+            problems.push(format!(
+                "reading {name}: expected {expected:?}, got {read:?}"
+            ));
+        }
+    }
+    let path = format!("/{}", case.path);
+    let preflights = RECEIVED
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(method, p)| method == "OPTIONS" && *p == path)
+        .count();
+    if preflights != case.preflights {
+        problems.push(format!(
+            "expected {} preflight(s), the server received {preflights}",
+            case.preflights
+        ));
+    }
+    let handled = HANDLED
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|p| **p == path)
+        .count();
+    if handled != case.handled {
+        problems.push(format!(
+            "expected the handler to run {} time(s), it ran {handled}",
+            case.handled
+        ));
+    }
+    problems
+}
+
+/// Runs the matrix in `engine`: both pages, every case checked, every failure named.
+pub async fn run(engine: Engine) {
+    let api_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let api_port = api_listener.local_addr().unwrap().port();
+    let page_listener = tokio::net::TcpListener::bind(("127.0.0.1", PAGE_PORT))
+        .await
+        .unwrap_or_else(|e| panic!("the page server needs port {PAGE_PORT}: {e}"));
+    tokio::spawn(async move { axum::serve(api_listener, api()).await.unwrap() });
+    tokio::spawn(async move { axum::serve(page_listener, pages(api_port)).await.unwrap() });
+
+    let driver = Driver::start(engine).await;
+    let session = driver.session().await;
+    let mut results = BTreeMap::new();
+    for host in [LOCALHOST, SUBDOMAIN] {
+        let url = format!("http://{host}:{PAGE_PORT}/page/{host}");
+        let text = session.results(&url).await;
+        let list: Vec<Value> = serde_json::from_str(&text).expect("the runner writes JSON");
+        results.extend(
+            list.into_iter()
+                .map(|result| (result["name"].as_str().unwrap().to_owned(), result)),
+        );
+    }
+    let version = session.version.clone();
+    session.end().await;
+
+    let failures: Vec<String> = CASES
+        .iter()
+        .flat_map(|case| {
+            check(engine, case, results.get(case.path))
+                .into_iter()
+                .map(move |problem| format!("{} (page {}): {problem}", case.path, case.page))
+        })
+        .collect();
+    assert!(
+        CASES.len() >= 30,
+        "the matrix has {} cases, fewer than 30",
+        CASES.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} {version}: {} of {} cases failed:\n{}",
+        engine.name(),
+        failures.len(),
+        CASES.len(),
+        failures.join("\n")
+    );
+    println!(
+        "{} {version}: {} cases, all as expected",
+        engine.name(),
+        CASES.len()
+    );
+}
