@@ -78,7 +78,7 @@ fn free_port() -> u16 {
 pub struct Driver {
     engine: Engine,
     port: u16,
-    _driver: Child,
+    _process: Child,
     _display: Option<Child>,
     profile: PathBuf,
 }
@@ -97,7 +97,15 @@ async fn xvfb() -> (Child, String) {
         "install it with `apt-get install -y xvfb xauth`",
     );
     let mut child = Command::new(binary)
-        .args(["-displayfd", "1", "-screen", "0", "1280x1024x24", "-nolisten", "tcp"])
+        .args([
+            "-displayfd",
+            "1",
+            "-screen",
+            "0",
+            "1280x1024x24",
+            "-nolisten",
+            "tcp",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .kill_on_drop(true)
@@ -166,7 +174,7 @@ impl Driver {
         let started = Self {
             engine,
             port,
-            _driver: driver,
+            _process: driver,
             _display: display,
             profile,
         };
@@ -310,7 +318,8 @@ impl Session<'_> {
             )
             .await
             .unwrap_or_else(|e| panic!("{name} loads {url}: {e}"));
-        let script = "const r = document.getElementById('results'); return r ? r.textContent : null;";
+        let script =
+            "const r = document.getElementById('results'); return r ? r.textContent : null;";
         let deadline = Instant::now() + Duration::from_mins(2);
         loop {
             let value = self
