@@ -7,9 +7,8 @@
 
 pub mod webdriver;
 
-use webdriver::{Driver, Engine};
-
 use std::collections::BTreeMap;
+use std::ops::RangeInclusive;
 use std::sync::Mutex;
 
 use axum::Router;
@@ -20,6 +19,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{any, get};
 use cors_runtime::{CorsPolicy, cors_policy};
 use serde_json::{Value, json};
+use webdriver::{Driver, Engine};
 
 /// The page server's port. It is fixed because the policies name it: an origin includes its port.
 const PAGE_PORT: u16 = 47613;
@@ -139,8 +139,8 @@ struct Case {
     /// Preflights the server received, and requests the handler received.
     preflights: usize,
     handled: usize,
-    /// Engines that send another number of preflights, each with the reason in a comment.
-    preflights_in: &'static [(Engine, usize)],
+    /// Engines that may send another number of preflights, each with the reason in a comment.
+    preflights_in: &'static [(Engine, RangeInclusive<usize>)],
 }
 
 const GET: Case = Case {
@@ -174,13 +174,13 @@ const REFUSED: Case = Case {
 
 #[rustfmt::skip]
 const CASES: &[Case] = &[
-    // Firefox ESR 153, in a fresh profile, sends the preflight again for the first two
+    // Firefox ESR 153, in a fresh profile, sent the preflight again for the first two
     // requests whose preflight answer it could cache (`max_age: 600`, the second request
-    // 250 ms after the first), every run; from the third on it uses its cache, as the other
-    // engines do from the first. These two come first, so that the caching cases below test
-    // caching in every engine.
-    Case { path: "cached/fresh-profile-1", method: "PUT", repeat: 2, handled: 2, preflights_in: &[(Engine::Firefox, 2)], ..PREFLIGHTED },
-    Case { path: "cached/fresh-profile-2", method: "PUT", repeat: 2, handled: 2, preflights_in: &[(Engine::Firefox, 2)], ..PREFLIGHTED },
+    // 250 ms after the first) in every run seen; from the third on it used its cache, as the
+    // other engines do from the first. Firefox may send one or two preflights here, and these
+    // two cases come first, so that the caching cases below test caching in every engine.
+    Case { path: "cached/fresh-profile-1", method: "PUT", repeat: 2, handled: 2, preflights_in: &[(Engine::Firefox, 1..=2)], ..PREFLIGHTED },
+    Case { path: "cached/fresh-profile-2", method: "PUT", repeat: 2, handled: 2, preflights_in: &[(Engine::Firefox, 1..=2)], ..PREFLIGHTED },
     // An exact origin, methods and headers listed, one header exposed.
     Case { path: "strict/simple-get", ..GET },
     Case { path: "strict/read-exposed", read: &[("x-request-id", Some("42"))], ..GET },
@@ -386,8 +386,16 @@ fn check(engine: Engine, case: &Case, result: Option<&Value>) -> Vec<String> {
         .preflights_in
         .iter()
         .find(|(other, _)| *other == engine)
-        .map_or(case.preflights, |&(_, count)| count);
-    if preflights != expected {
+        .map_or(case.preflights..=case.preflights, |(_, range)| {
+            range.clone()
+        });
+    if !expected.contains(&preflights) {
+        let (low, high) = expected.into_inner();
+        let expected = if low == high {
+            low.to_string()
+        } else {
+            format!("{low} to {high}")
+        };
         problems.push(format!(
             "expected {expected} preflight(s), the server received {preflights} (in order: {})",
             received.join(", ")
