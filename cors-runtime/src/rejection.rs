@@ -40,10 +40,11 @@ pub enum Rejection<'r> {
     Method(&'r [u8]),
     /// The request has more than one `Access-Control-Request-Method` line.
     MultipleMethods,
-    /// This element of `Access-Control-Request-Headers` is not allowed (or not a header name).
-    /// A name longer than any the policy allows is cut just past that length.
+    /// This element of `Access-Control-Request-Headers` is not allowed (or not a header name),
+    /// whatever the policy lists; cut to its first 64 bytes.
     Header(&'r [u8]),
-    /// `Access-Control-Request-Headers` has more elements than the policy could allow.
+    /// `Access-Control-Request-Headers` lists more elements than the policy could allow, each
+    /// of them allowed (so some repeat), or more than 8 empty ones.
     TooManyHeaders,
     /// A Private Network Access preflight, and the policy does not set `allow_private_network`.
     PrivateNetwork,

@@ -16,12 +16,18 @@ pub const WHITESPACE_ALLOWANCE: usize = 8;
 pub const ANY_MAX_NAMES: usize = 64;
 /// …each at most this long.
 pub const ANY_MAX_NAME_LENGTH: usize = 128;
+/// A refused element is reported with up to this many of its bytes, however short the policy's
+/// names are, so that a log names the header a client asked for.
+pub const REPORTED_LENGTH: usize = 64;
 
 /// Checks every requested name; `Ok(true)` when at least one was requested.
 ///
-/// Each element costs at most `longest + 2 * WHITESPACE_ALLOWANCE` bytes of reading, and at most
+/// An element longer than `longest + 2 * WHITESPACE_ALLOWANCE` bytes is refused, and at most
 /// `count + EMPTY_ELEMENT_ALLOWANCE` elements are read, where `longest` and `count` describe the
-/// policy's list; past either bound the request is rejected without reading the rest.
+/// policy's list; past either bound the request is rejected without reading the rest. Reading
+/// one element stops after `max(longest, REPORTED_LENGTH) + 2 * WHITESPACE_ALLOWANCE` bytes,
+/// enough to name it in the rejection. A refused name is reported as itself, cut to
+/// [`REPORTED_LENGTH`] bytes; "too many" is left for a list whose names are each allowed.
 pub(crate) fn check<'r>(
     lines: &GetAll<'r, HeaderValue>,
     allowed: AllowHeaders,
@@ -31,7 +37,8 @@ pub(crate) fn check<'r>(
         AllowHeaders::List { names, longest } => (names.len(), longest),
         AllowHeaders::Any { .. } => (ANY_MAX_NAMES, ANY_MAX_NAME_LENGTH),
     };
-    let window = longest + 2 * WHITESPACE_ALLOWANCE;
+    let padded = longest + 2 * WHITESPACE_ALLOWANCE;
+    let window = longest.max(REPORTED_LENGTH) + 2 * WHITESPACE_ALLOWANCE;
     let (mut names, mut empties) = (0, 0);
     // `iter()`, not `&lines`: its items borrow the request (`'r`), not this reference.
     #[allow(clippy::explicit_iter_loop)]
@@ -42,27 +49,26 @@ pub(crate) fn check<'r>(
             let (element, next) = match scanned.iter().position(|&b| b == b',') {
                 Some(comma) => (&rest[..comma], Some(&rest[comma + 1..])),
                 None if rest.len() <= window => (rest, None),
-                None => {
-                    let name = trim(scanned);
-                    return Err(Rejection::Header(&name[..name.len().min(longest + 1)]));
-                }
+                None => return Err(refused(trim(scanned))),
             };
             let name = trim(element);
+            if element.len() > padded {
+                return Err(refused(name));
+            }
             if name.is_empty() {
                 empties += 1;
                 if empties > EMPTY_ELEMENT_ALLOWANCE {
                     return Err(Rejection::TooManyHeaders);
                 }
             } else {
+                if name.len() > longest || !allows(allowed, credentials, name) {
+                    return Err(refused(name));
+                }
+                // Only allowed names come this far: more of them than the policy has means
+                // repeats, which a browser never sends.
                 names += 1;
                 if names > max_names {
                     return Err(Rejection::TooManyHeaders);
-                }
-                if name.len() > longest {
-                    return Err(Rejection::Header(&name[..=longest]));
-                }
-                if !allows(allowed, credentials, name) {
-                    return Err(Rejection::Header(name));
                 }
             }
             match next {
@@ -72,6 +78,11 @@ pub(crate) fn check<'r>(
         }
     }
     Ok(names > 0)
+}
+
+/// The rejection naming `name`, cut to [`REPORTED_LENGTH`] bytes.
+fn refused(name: &[u8]) -> Rejection<'_> {
+    Rejection::Header(&name[..name.len().min(REPORTED_LENGTH)])
 }
 
 fn allows(allowed: AllowHeaders, credentials: bool, name: &[u8]) -> bool {
@@ -164,7 +175,7 @@ mod tests {
 
     #[test]
     fn stops_at_the_policys_bounds() {
-        // Three names cannot all be allowed by a list of two, whatever they are.
+        // Three allowed names from a list of two: one is repeated.
         assert_eq!(
             run(&["content-type,x-api-key,content-type"], LIST),
             Err("`Access-Control-Request-Headers` lists more names than the policy allows".into())
@@ -173,14 +184,52 @@ mod tests {
             run(&[",,,,,,,,,"], LIST),
             Err("`Access-Control-Request-Headers` lists more names than the policy allows".into())
         );
-        // Longer than the longest allowed name: cut one byte past it.
+        // Longer than the longest allowed name: refused, and named.
         assert_eq!(
             run(&["content-typex"], LIST),
             Err("request header `content-typex` is not allowed".into())
         );
         assert_eq!(
             run(&["content-type-and-much-more-without-a-comma"], LIST),
-            Err("request header `content-type-` is not allowed".into())
+            Err(
+                "request header `content-type-and-much-more-without-a-comma` is not allowed".into()
+            )
+        );
+        // Cut to 64 bytes, whatever follows.
+        let long: &'static str = format!("x-{}", "y".repeat(1000)).leak();
+        assert_eq!(
+            run(&[long], LIST),
+            Err(format!(
+                "request header `x-{}` is not allowed",
+                "y".repeat(62)
+            ))
+        );
+    }
+
+    #[test]
+    fn names_the_refused_header_whatever_the_policy_lists() {
+        let none = AllowHeaders::List {
+            names: &[],
+            longest: 0,
+        };
+        // Not "too many": the one name asked for is what is refused, in full.
+        assert_eq!(
+            run(&["x-requested-with"], none),
+            Err("request header `x-requested-with` is not allowed".into())
+        );
+        assert_eq!(
+            run(&["content-type, x-other"], LIST),
+            Err("request header `x-other` is not allowed".into())
+        );
+        // A refused name after allowed ones is named even when the count is reached.
+        assert_eq!(
+            run(&["content-type, x-api-key, x-third"], LIST),
+            Err("request header `x-third` is not allowed".into())
+        );
+        // Padding past the allowance is refused, naming the name.
+        assert_eq!(
+            run(&["content-type                 "], LIST),
+            Err("request header `content-type` is not allowed".into())
         );
     }
 

@@ -83,12 +83,12 @@ fn the_header_list_is_read_no_further_than_the_policy_allows() {
 #[test]
 fn an_element_is_read_no_longer_than_the_longest_listed_name() {
     // The longest listed name is `content-type`, 12 bytes: a name of a mebibyte is refused
-    // with its first 13 bytes, which is all that was compared.
+    // with its first 64 bytes, enough to name it in a log, and nothing past them is read.
     let long = format!("x{}", "y".repeat(1 << 20));
     let request = preflight_request("https://app.example.com", "PUT", Some(&long));
     assert_eq!(
         preflight(&API, &request).rejection(),
-        Some(Rejection::Header(b"xyyyyyyyyyyyy"))
+        Some(Rejection::Header(long[..64].as_bytes()))
     );
 
     // Up to 8 spaces or tabs on each side of a name are tolerated.
@@ -122,7 +122,7 @@ fn with_any_header_the_list_is_bounded_by_64_names_of_128_bytes() {
     let request = preflight_request("https://a.example", "GET", Some(&name));
     assert_eq!(
         preflight(&OPEN, &request).rejection(),
-        Some(Rejection::Header(name.as_bytes()))
+        Some(Rejection::Header(name[..64].as_bytes()))
     );
 }
 

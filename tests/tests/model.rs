@@ -181,10 +181,6 @@ fn model_headers(spec: &Spec, lines: &[&[u8]]) -> Result<bool, Refusal> {
                 }
                 continue;
             }
-            names += 1;
-            if names > max_names {
-                return Err(Refusal::TooManyHeaders);
-            }
             let listed = spec
                 .headers
                 .iter()
@@ -198,6 +194,11 @@ fn model_headers(spec: &Spec, lines: &[&[u8]]) -> Result<bool, Refusal> {
             };
             if !allowed {
                 return Err(Refusal::Header);
+            }
+            // Allowed names beyond the policy's count can only be repeats.
+            names += 1;
+            if names > max_names {
+                return Err(Refusal::TooManyHeaders);
             }
         }
     }
