@@ -43,6 +43,9 @@
 //!   applies: `CorsPolicy::with_origins` and `ConfigError`; with `tower`, also
 //!   `CorsLayer::reloadable`, whose policy can be replaced while it serves. It brings the
 //!   Public Suffix List and IDNA data into the binary.
+//! - `tracing`: one DEBUG event, target `cors_runtime`, for each refused preflight and each
+//!   actual request whose `Origin` is refused, with the fields `origin`, `method`, `header` (as
+//!   they apply, each cut to 128 bytes) and `reason`. Allowed requests emit nothing.
 //!
 //! Items that need a feature say so on their page.
 //!
@@ -65,6 +68,8 @@ mod policy;
 mod preflight;
 mod rejection;
 mod request_headers;
+#[cfg(feature = "tracing")]
+mod trace;
 mod vary;
 
 pub use actual::Actual;

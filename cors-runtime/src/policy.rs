@@ -158,7 +158,12 @@ impl CorsPolicy {
             let origins = headers.get_all(header::ORIGIN);
             let methods = headers.get_all(header::ACCESS_CONTROL_REQUEST_METHOD);
             if origins.iter().next().is_some() && methods.iter().next().is_some() {
-                return Verdict::Preflight(Preflight::new(self, headers, origins, methods));
+                let preflight = Preflight::new(self, headers, origins, methods);
+                #[cfg(feature = "tracing")]
+                if let Some(rejection) = preflight.rejection() {
+                    crate::trace::preflight_refused(headers, &rejection);
+                }
+                return Verdict::Preflight(preflight);
             }
         }
         Verdict::Actual(Actual::new(self, self.actual_origin(headers)))
@@ -226,14 +231,20 @@ impl CorsPolicy {
         let Some(set) = self.origin_set() else {
             return ActualOrigin::Any;
         };
-        let Some(origin) = Self::single(&headers.get_all(header::ORIGIN))
-            .ok()
-            .flatten()
-        else {
+        let lines = headers.get_all(header::ORIGIN);
+        let Some(origin) = Self::single(&lines).ok().flatten() else {
+            #[cfg(feature = "tracing")]
+            if let Some(first) = lines.iter().next() {
+                crate::trace::origin_refused(first.as_bytes(), true);
+            }
             return ActualOrigin::Refused;
         };
         match set.find(origin.as_bytes()) {
-            OriginMatch::None => ActualOrigin::Refused,
+            OriginMatch::None => {
+                #[cfg(feature = "tracing")]
+                crate::trace::origin_refused(origin.as_bytes(), false);
+                ActualOrigin::Refused
+            }
             OriginMatch::Exact(allowed) => ActualOrigin::Exact(allowed),
             OriginMatch::Pattern => ActualOrigin::Echo(origin.clone()),
         }

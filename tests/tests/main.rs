@@ -10,6 +10,7 @@ mod fuzz_corpus;
 mod hygiene;
 mod hyper;
 mod limits;
+mod logging;
 mod model;
 mod origins;
 mod outside;

@@ -1,0 +1,103 @@
+//! One DEBUG event per refusal (feature `tracing`), target `cors_runtime`, so that a server's
+//! logs say why a browser was given no CORS headers. Allowed requests emit nothing.
+
+use std::fmt;
+
+use http::HeaderMap;
+use http::header;
+
+use crate::rejection::Rejection;
+
+/// The most bytes of a request value an event carries: a client must not be able to fill the
+/// logs with one header.
+pub const BOUND: usize = 128;
+
+/// Request bytes as they go into an event: escaped where not printable ASCII, and cut to
+/// [`BOUND`] bytes, with `…` where something was cut.
+struct Bounded<'a>(&'a [u8]);
+
+impl fmt::Display for Bounded<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let shown = &self.0[..self.0.len().min(BOUND)];
+        write!(f, "{}", shown.escape_ascii())?;
+        if shown.len() < self.0.len() {
+            f.write_str("…")?;
+        }
+        Ok(())
+    }
+}
+
+/// A fixed reason, without the request's bytes (those are in their own fields).
+fn reason(rejection: &Rejection<'_>) -> &'static str {
+    match rejection {
+        Rejection::Origin(_) => "origin not allowed",
+        Rejection::MultipleOrigins => "more than one Origin header",
+        Rejection::Method(_) => "method not allowed",
+        Rejection::MultipleMethods => "more than one Access-Control-Request-Method header",
+        Rejection::Header(_) => "request header not allowed",
+        Rejection::TooManyHeaders => "more request headers than the policy allows",
+        Rejection::PrivateNetwork => "private network access not allowed",
+    }
+}
+
+fn first<'r>(request: &'r HeaderMap, name: &header::HeaderName) -> &'r [u8] {
+    request.get(name).map_or(&[], |value| value.as_bytes())
+}
+
+/// A refused preflight: its origin and method, the refused header when that is the reason.
+pub(crate) fn preflight_refused(request: &HeaderMap, rejection: &Rejection<'_>) {
+    let origin = Bounded(first(request, &header::ORIGIN));
+    let method = Bounded(first(request, &header::ACCESS_CONTROL_REQUEST_METHOD));
+    let why = reason(rejection);
+    if let Rejection::Header(name) = rejection {
+        tracing::debug!(
+            target: "cors_runtime",
+            origin = %origin,
+            method = %method,
+            header = %Bounded(name),
+            reason = why,
+            "CORS preflight refused"
+        );
+    } else {
+        tracing::debug!(
+            target: "cors_runtime",
+            origin = %origin,
+            method = %method,
+            reason = why,
+            "CORS preflight refused"
+        );
+    }
+}
+
+/// An actual request whose `Origin` the policy refuses: the handler runs, and the response gets
+/// no CORS headers.
+pub(crate) fn origin_refused(origin: &[u8], several: bool) {
+    let why = if several {
+        "more than one Origin header"
+    } else {
+        "origin not allowed"
+    };
+    tracing::debug!(
+        target: "cors_runtime",
+        origin = %Bounded(origin),
+        reason = why,
+        "CORS headers withheld"
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_escaped_and_cut() {
+        assert_eq!(
+            Bounded(b"https://a.example").to_string(),
+            "https://a.example"
+        );
+        assert_eq!(Bounded(b"a\xffb\"").to_string(), "a\\xffb\\\"");
+        let long = vec![b'x'; 1000];
+        let shown = Bounded(&long).to_string();
+        assert_eq!(shown, format!("{}…", "x".repeat(BOUND)));
+    }
+}

@@ -1,0 +1,180 @@
+//! Feature `tracing`: one DEBUG event per refusal, target `cors_runtime`, with bounded fields,
+//! seen by a subscriber that records every event; allowed requests emit none.
+
+use std::sync::{Arc, Mutex};
+
+use cors_runtime::http::Method;
+use cors_runtime::{CorsPolicy, cors_policy};
+use tracing::field::{Field, Visit};
+use tracing::span::{Attributes, Id, Record};
+use tracing::{Event, Level, Metadata, Subscriber};
+
+use crate::common::{headers, preflight_request};
+
+static API: CorsPolicy = cors_policy! {
+    allow_origins: ["https://app.example.com"],
+    allow_methods: [PUT],
+    allow_headers: ["content-type"],
+};
+
+/// One event as recorded: level, target, and every field as text.
+#[derive(Debug, PartialEq)]
+struct Recorded {
+    level: Level,
+    target: String,
+    fields: Vec<(String, String)>,
+}
+
+#[derive(Clone, Default)]
+struct Recorder(Arc<Mutex<Vec<Recorded>>>);
+
+struct Fields<'a>(&'a mut Vec<(String, String)>);
+
+impl Visit for Fields<'_> {
+    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+        self.0.push((field.name().to_owned(), format!("{value:?}")));
+    }
+
+    fn record_str(&mut self, field: &Field, value: &str) {
+        self.0.push((field.name().to_owned(), value.to_owned()));
+    }
+}
+
+impl Subscriber for Recorder {
+    fn enabled(&self, _: &Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, _: &Attributes<'_>) -> Id {
+        Id::from_u64(1)
+    }
+    fn record(&self, _: &Id, _: &Record<'_>) {}
+    fn record_follows_from(&self, _: &Id, _: &Id) {}
+    fn event(&self, event: &Event<'_>) {
+        let mut fields = Vec::new();
+        event.record(&mut Fields(&mut fields));
+        self.0.lock().unwrap().push(Recorded {
+            level: *event.metadata().level(),
+            target: event.metadata().target().to_owned(),
+            fields,
+        });
+    }
+    fn enter(&self, _: &Id) {}
+    fn exit(&self, _: &Id) {}
+}
+
+/// The events `check` emits for one request, each as its fields.
+fn events(method: &Method, request: &cors_runtime::http::HeaderMap) -> Vec<Vec<(String, String)>> {
+    let recorder = Recorder::default();
+    tracing::subscriber::with_default(recorder.clone(), || {
+        let _ = API.check(method, request);
+    });
+    let taken = std::mem::take(&mut *recorder.0.lock().unwrap());
+    taken
+        .into_iter()
+        .map(|event| {
+            assert_eq!(event.level, Level::DEBUG);
+            assert_eq!(event.target, "cors_runtime");
+            event.fields
+        })
+        .collect()
+}
+
+fn fields(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+        .collect()
+}
+
+#[test]
+fn each_refusal_is_one_debug_event_with_its_fields() {
+    let app = "https://app.example.com";
+    let cases = [
+        (
+            preflight_request("https://evil.example", "PUT", None),
+            fields(&[
+                ("message", "CORS preflight refused"),
+                ("origin", "https://evil.example"),
+                ("method", "PUT"),
+                ("reason", "origin not allowed"),
+            ]),
+        ),
+        (
+            preflight_request(app, "DELETE", None),
+            fields(&[
+                ("message", "CORS preflight refused"),
+                ("origin", app),
+                ("method", "DELETE"),
+                ("reason", "method not allowed"),
+            ]),
+        ),
+        (
+            preflight_request(app, "PUT", Some("content-type, x-secret")),
+            fields(&[
+                ("message", "CORS preflight refused"),
+                ("origin", app),
+                ("method", "PUT"),
+                ("header", "x-secret"),
+                ("reason", "request header not allowed"),
+            ]),
+        ),
+    ];
+    for (request, expected) in cases {
+        assert_eq!(events(&Method::OPTIONS, &request), [expected]);
+    }
+    let request = headers(&[("origin", b"https://evil.example")]);
+    assert_eq!(
+        events(&Method::GET, &request),
+        [fields(&[
+            ("message", "CORS headers withheld"),
+            ("origin", "https://evil.example"),
+            ("reason", "origin not allowed"),
+        ])]
+    );
+    let request = headers(&[
+        ("origin", b"https://a.example"),
+        ("origin", b"https://b.example"),
+    ]);
+    assert_eq!(
+        events(&Method::GET, &request),
+        [fields(&[
+            ("message", "CORS headers withheld"),
+            ("origin", "https://a.example"),
+            ("reason", "more than one Origin header"),
+        ])]
+    );
+}
+
+#[test]
+fn values_are_bounded_and_escaped() {
+    let mut huge = b"https://".to_vec();
+    huge.extend(std::iter::repeat_n(b'a', 1 << 20));
+    huge.push(0xff);
+    let request = headers(&[("origin", &huge), ("access-control-request-method", b"PUT")]);
+    let seen = events(&Method::OPTIONS, &request);
+    let origin = &seen[0][1];
+    assert_eq!(origin.0, "origin");
+    assert_eq!(origin.1, format!("https://{}…", "a".repeat(120)));
+    let request = headers(&[("origin", b"https://\xffevil.example")]);
+    assert_eq!(
+        events(&Method::GET, &request)[0][1].1,
+        "https://\\xffevil.example"
+    );
+}
+
+#[test]
+fn allowed_requests_and_requests_without_origin_emit_nothing() {
+    let app = "https://app.example.com";
+    let allowed = [
+        (
+            Method::OPTIONS,
+            preflight_request(app, "PUT", Some("content-type")),
+        ),
+        (Method::GET, headers(&[("origin", app.as_bytes())])),
+        (Method::GET, headers(&[])),
+        (Method::OPTIONS, headers(&[("origin", app.as_bytes())])),
+    ];
+    for (method, request) in allowed {
+        assert!(events(&method, &request).is_empty(), "{method} {request:?}");
+    }
+}
