@@ -6,7 +6,14 @@ use http::HeaderMap;
 use std::hint::black_box;
 
 fn core(c: &mut Criterion) {
-    let mut group = c.benchmark_group("core");
+    // Built with `--features tracing` (and no subscriber), the same benchmarks under their own
+    // name, so that one report compares the two builds.
+    let name = if cfg!(feature = "tracing") {
+        "core_tracing"
+    } else {
+        "core"
+    };
+    let mut group = c.benchmark_group(name);
     for kind in Kind::ALL {
         let request = kind.request();
         let (method, headers) = (request.method(), request.headers());
