@@ -11,7 +11,8 @@ use tower_layer::Layer;
 use tower_service::Service;
 
 use crate::actual::{Actual, ActualOrigin};
-use crate::policy::{CorsPolicy, Verdict};
+use crate::policy::CorsPolicy;
+use crate::verdict::Verdict;
 
 /// A [`tower` layer](tower_layer::Layer) that answers preflights and adds CORS headers to
 /// every other response, under one [`CorsPolicy`].

@@ -62,6 +62,7 @@ mod actual;
 mod config;
 #[cfg(feature = "tower")]
 mod layer;
+mod lines;
 mod names;
 mod origin;
 mod policy;
@@ -71,6 +72,7 @@ mod request_headers;
 #[cfg(feature = "tracing")]
 mod trace;
 mod vary;
+mod verdict;
 
 pub use actual::Actual;
 #[cfg(feature = "config")]
@@ -85,13 +87,14 @@ pub use layer::ReloadHandle;
 #[cfg(feature = "tower")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
 pub use layer::{Cors, CorsLayer, ResponseFuture};
-pub use policy::{CorsPolicy, Verdict};
+pub use policy::CorsPolicy;
 pub use preflight::Preflight;
 pub use rejection::Rejection;
 /// tower's `Layer` trait, for `API.layer().layer(service)` without a dependency on tower.
 #[cfg(feature = "tower")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
 pub use tower_layer::Layer;
+pub use verdict::Verdict;
 
 /// Builds a [`CorsPolicy`] from a declarative block, checked at compile time.
 ///

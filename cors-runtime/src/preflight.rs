@@ -5,6 +5,7 @@ use std::fmt;
 use http::header::{self, GetAll, HeaderMap};
 use http::{HeaderValue, StatusCode};
 
+use crate::lines::single;
 use crate::names::{
     ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK, ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK,
     PREFLIGHT_RESPONSE_HEADERS, STAR, STAR_AND_AUTHORIZATION, TRUE,
@@ -221,7 +222,7 @@ fn check_origin<'p, 'r>(
     policy: &'p CorsPolicy,
     lines: &GetAll<'r, HeaderValue>,
 ) -> Result<AllowOrigin<'p, &'r HeaderValue>, Rejection<'r>> {
-    let origin = CorsPolicy::single(lines)
+    let origin = single(lines)
         .map_err(|()| Rejection::MultipleOrigins)?
         .ok_or(Rejection::Origin(b""))?;
     let Some(set) = policy.origin_set() else {

@@ -45,25 +45,26 @@ fn first<'r>(request: &'r HeaderMap, name: &header::HeaderName) -> &'r [u8] {
 }
 
 /// A refused preflight: its origin and method, the refused header when that is the reason.
+/// Field values are only looked up when a subscriber wants the event; cold and out of line, so
+/// that the allowed path stays as it is without the feature.
+#[cold]
+#[inline(never)]
 pub(crate) fn preflight_refused(request: &HeaderMap, rejection: &Rejection<'_>) {
-    let origin = Bounded(first(request, &header::ORIGIN));
-    let method = Bounded(first(request, &header::ACCESS_CONTROL_REQUEST_METHOD));
-    let why = reason(rejection);
     if let Rejection::Header(name) = rejection {
         tracing::debug!(
             target: "cors_runtime",
-            origin = %origin,
-            method = %method,
+            origin = %Bounded(first(request, &header::ORIGIN)),
+            method = %Bounded(first(request, &header::ACCESS_CONTROL_REQUEST_METHOD)),
             header = %Bounded(name),
-            reason = why,
+            reason = reason(rejection),
             "CORS preflight refused"
         );
     } else {
         tracing::debug!(
             target: "cors_runtime",
-            origin = %origin,
-            method = %method,
-            reason = why,
+            origin = %Bounded(first(request, &header::ORIGIN)),
+            method = %Bounded(first(request, &header::ACCESS_CONTROL_REQUEST_METHOD)),
+            reason = reason(rejection),
             "CORS preflight refused"
         );
     }
@@ -71,6 +72,8 @@ pub(crate) fn preflight_refused(request: &HeaderMap, rejection: &Rejection<'_>) 
 
 /// An actual request whose `Origin` the policy refuses: the handler runs, and the response gets
 /// no CORS headers.
+#[cold]
+#[inline(never)]
 pub(crate) fn origin_refused(origin: &[u8], several: bool) {
     let why = if several {
         "more than one Origin header"
