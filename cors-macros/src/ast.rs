@@ -350,7 +350,7 @@ fn lower_origins(
         errors.push(value.span(), rules::empty_list());
         return None;
     }
-    if let [only @ (Item::Star(_) | Item::Str(_))] = items
+    if let [only] = items
         && star_element(only)
     {
         let written = match only {
@@ -385,11 +385,7 @@ fn lower_origins(
                     lower_variable(var, &elements, &mut origins, errors);
                 }
             }
-            Item::Star(star) => {
-                if let Err(problem) = rules::parse_element("*") {
-                    errors.push(star.span, problem);
-                }
-            }
+            Item::Star(star) => errors.push(star.span, rules::star_among_origins()),
             Item::Ident(_) | Item::Other(_) => errors.push(
                 item.span(),
                 "origins are strings, such as `\"https://app.example.com\"`",

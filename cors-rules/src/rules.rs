@@ -164,16 +164,23 @@ pub fn split_list(value: &str) -> impl Iterator<Item = &str> {
         .filter(|element| !element.is_empty())
 }
 
-/// An element of a list of origins from configuration: `*` there means nothing but a mistake,
-/// since only a list that is `*` alone allows any origin.
+/// An element of a list of origins, a literal or one read from configuration: `*` there means
+/// nothing but a mistake, since only `allow_origins: *` (or a configured `*` alone) allows any
+/// origin.
 ///
 /// # Errors
 /// When the element is `*` or not an origin pattern.
 pub fn parse_element(text: &str) -> Result<OriginPattern, Problem> {
     if text == "*" {
-        return Err(Problem::new(ProblemKind::StarAmongOrigins).about(text));
+        return Err(star_among_origins());
     }
     origin::parse(text)
+}
+
+/// The problem of `*` written among origins, where only `allow_origins: *` means any origin.
+#[must_use]
+pub fn star_among_origins() -> Problem {
+    Problem::new(ProblemKind::StarAmongOrigins).about("*")
 }
 
 /// The problem of a list that ends up with no origin at all.
