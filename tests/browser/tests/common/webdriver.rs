@@ -238,8 +238,16 @@ impl Driver {
         }
     }
 
-    /// One WebDriver command; its `value`, or the error the driver reported.
+    /// One WebDriver command; a driver that does not answer within 2 minutes is an error, so a
+    /// hung browser fails the test instead of stalling CI.
     async fn call(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, String> {
+        tokio::time::timeout(Duration::from_mins(2), self.send(method, path, body))
+            .await
+            .unwrap_or_else(|_| Err(format!("no answer to {method} {path} within 2 minutes")))
+    }
+
+    /// The command's `value`, or the error the driver reported.
+    async fn send(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, String> {
         let stream = tokio::net::TcpStream::connect(("127.0.0.1", self.port))
             .await
             .map_err(|e| e.to_string())?;
