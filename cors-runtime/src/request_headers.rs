@@ -89,13 +89,24 @@ fn allows(allowed: AllowHeaders, credentials: bool, name: &[u8]) -> bool {
     match allowed {
         AllowHeaders::List { names, .. } => names
             .iter()
-            .any(|allowed| allowed.as_bytes().eq_ignore_ascii_case(name)),
+            .any(|listed| is_in_any_case(listed.as_bytes(), name)),
         // Without credentials a browser reads `*` as "any name but authorization".
         AllowHeaders::Any { authorization } => {
             is_token(name)
-                && (credentials || authorization || !name.eq_ignore_ascii_case(b"authorization"))
+                && (credentials || authorization || !is_in_any_case(b"authorization", name))
         }
     }
+}
+
+/// Whether `name` is `lowercase` written in any case. The policy's names are stored in lower
+/// case, so only the request's bytes need lowering: half the work of `eq_ignore_ascii_case`,
+/// on the path every allowed preflight takes.
+fn is_in_any_case(lowercase: &[u8], name: &[u8]) -> bool {
+    lowercase.len() == name.len()
+        && lowercase
+            .iter()
+            .zip(name)
+            .all(|(&low, &byte)| low == byte.to_ascii_lowercase())
 }
 
 /// Strips the optional whitespace (spaces and tabs) HTTP allows around list elements.
