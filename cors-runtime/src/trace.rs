@@ -50,24 +50,19 @@ fn first<'r>(request: &'r HeaderMap, name: &header::HeaderName) -> &'r [u8] {
 #[cold]
 #[inline(never)]
 pub(crate) fn preflight_refused(request: &HeaderMap, rejection: &Rejection<'_>) {
-    if let Rejection::Header(name) = rejection {
-        tracing::debug!(
-            target: "cors_runtime",
-            origin = %Bounded(first(request, &header::ORIGIN)),
-            method = %Bounded(first(request, &header::ACCESS_CONTROL_REQUEST_METHOD)),
-            header = %Bounded(name),
-            reason = reason(rejection),
-            "CORS preflight refused"
-        );
-    } else {
-        tracing::debug!(
-            target: "cors_runtime",
-            origin = %Bounded(first(request, &header::ORIGIN)),
-            method = %Bounded(first(request, &header::ACCESS_CONTROL_REQUEST_METHOD)),
-            reason = reason(rejection),
-            "CORS preflight refused"
-        );
-    }
+    // `None` records no field: `header` appears only when a header was refused.
+    let header = match rejection {
+        Rejection::Header(name) => Some(tracing::field::display(Bounded(name))),
+        _ => None,
+    };
+    tracing::debug!(
+        target: "cors_runtime",
+        origin = %Bounded(first(request, &header::ORIGIN)),
+        method = %Bounded(first(request, &header::ACCESS_CONTROL_REQUEST_METHOD)),
+        header,
+        reason = reason(rejection),
+        "CORS preflight refused"
+    );
 }
 
 /// An actual request whose `Origin` the policy refuses: the handler runs, and the response gets
