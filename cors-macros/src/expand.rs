@@ -87,13 +87,13 @@ fn generate(private: &TokenStream, policy: &Policy) -> TokenStream {
                 .collect();
             let count = methods.len();
             quote!({
-                static __CORS_METHODS: [#private::HeaderValue; #count] =
-                    [#(#private::HeaderValue::from_static(#methods)),*];
+                static __CORS_METHODS: [#private::Value; #count] =
+                    [#(#private::Value::from_static(#methods)),*];
                 #private::AllowMethods::List(&__CORS_METHODS)
             })
         }
         None => quote!({
-            static __CORS_METHODS: [#private::HeaderValue; 0] = [];
+            static __CORS_METHODS: [#private::Value; 0] = [];
             #private::AllowMethods::List(&__CORS_METHODS)
         }),
     };
@@ -164,7 +164,7 @@ fn generate(private: &TokenStream, policy: &Policy) -> TokenStream {
 
 fn optional_value(private: &TokenStream, value: Option<String>) -> TokenStream {
     if let Some(value) = value {
-        quote!(::core::option::Option::Some(#private::HeaderValue::from_static(#value)))
+        quote!(::core::option::Option::Some(#private::Value::from_static(#value)))
     } else {
         quote!(::core::option::Option::None)
     }

@@ -3,9 +3,11 @@
 use std::fmt;
 
 use http::HeaderValue;
-use http::header::{self, HeaderMap};
+use http::header::HeaderMap;
 
-use crate::names::{ACTUAL_RESPONSE_HEADERS, STAR, TRUE};
+use crate::lines::{HeaderLines, Name};
+use crate::names::TRUE;
+use crate::origin::AllowOrigin;
 use crate::policy::CorsPolicy;
 use crate::vary::VaryOn;
 
@@ -35,44 +37,35 @@ use crate::vary::VaryOn;
 /// ```
 pub struct Actual<'p> {
     policy: &'p CorsPolicy,
-    origin: ActualOrigin<'p>,
+    origin: ActualOrigin<'p, HeaderValue>,
 }
 
-/// The `Origin` decision. It never borrows the request, so that it outlives it.
-#[derive(Clone, Debug)]
-pub(crate) enum ActualOrigin<'p> {
-    /// `allow_origins: *`: `Access-Control-Allow-Origin: *`, whatever the request.
-    Any,
-    /// An exact origin of the policy, equal to the request's.
-    Exact(&'p HeaderValue),
-    /// Allowed by a pattern: the request's own value, shared, is the answer.
-    Echo(HeaderValue),
-    /// Not allowed, missing, or sent more than once.
-    Refused,
-}
+/// The `Origin` decision, `None` when the origin is not allowed, missing, or sent more than
+/// once. `V` is the framework's header value: an echoed origin is the request's own value,
+/// shared, so the decision never borrows the request and outlives it.
+pub(crate) type ActualOrigin<'p, V> = Option<AllowOrigin<'p, V>>;
 
-impl ActualOrigin<'_> {
-    /// The same decision, owning the policy's value instead of borrowing it: for a verdict
-    /// kept beside a policy held by reference count, which it cannot borrow from.
-    #[cfg(feature = "tower")]
-    pub(crate) fn detach(self) -> ActualOrigin<'static> {
-        match self {
-            Self::Any => ActualOrigin::Any,
-            Self::Exact(origin) => ActualOrigin::Echo(origin.clone()),
-            Self::Echo(origin) => ActualOrigin::Echo(origin),
-            Self::Refused => ActualOrigin::Refused,
-        }
-    }
+/// The same decision, owning the policy's value instead of borrowing it: for a verdict kept
+/// beside a policy held by reference count, which it cannot borrow from.
+#[cfg(any(feature = "tower", feature = "actix"))]
+pub(crate) fn detach<H: HeaderLines>(
+    origin: ActualOrigin<'_, H::Value>,
+) -> ActualOrigin<'static, H::Value> {
+    origin.map(|origin| match origin {
+        AllowOrigin::Any => AllowOrigin::Any,
+        AllowOrigin::Exact(origin) => AllowOrigin::Echo(H::policy_value(origin).clone()),
+        AllowOrigin::Echo(origin) => AllowOrigin::Echo(origin),
+    })
 }
 
 impl<'p> Actual<'p> {
-    pub(crate) fn new(policy: &'p CorsPolicy, origin: ActualOrigin<'p>) -> Self {
+    pub(crate) fn new(policy: &'p CorsPolicy, origin: ActualOrigin<'p, HeaderValue>) -> Self {
         Self { policy, origin }
     }
 
     /// The decision, to keep apart from the policy.
     #[cfg(feature = "tower")]
-    pub(crate) fn into_origin(self) -> ActualOrigin<'p> {
+    pub(crate) fn into_origin(self) -> ActualOrigin<'p, HeaderValue> {
         self.origin
     }
 
@@ -80,7 +73,7 @@ impl<'p> Actual<'p> {
     /// or a `*` policy (even for a request without `Origin`).
     #[must_use]
     pub fn is_allowed(&self) -> bool {
-        !matches!(self.origin, ActualOrigin::Refused)
+        self.origin.is_some()
     }
 
     /// Writes the CORS headers into the handler's response.
@@ -90,50 +83,48 @@ impl<'p> Actual<'p> {
     /// `Vary` (after the handler's own names, never twice), whatever the verdict: the response
     /// differs by origin, and caches must know.
     pub fn write_headers(&self, headers: &mut HeaderMap) {
-        // Nothing to remove from an empty map (a fresh response, or a reused one).
-        let handler_headers = !headers.is_empty();
-        let vary = VaryOn {
-            origin: !matches!(self.origin, ActualOrigin::Any),
-            preflight: false,
-            private_network: false,
-        };
-        vary.append_to(headers);
-        let parts = self.policy.parts();
-        let allow_origin = match &self.origin {
-            ActualOrigin::Any => STAR,
-            ActualOrigin::Exact(origin) => (*origin).clone(),
-            ActualOrigin::Echo(origin) => origin.clone(),
-            ActualOrigin::Refused => {
-                if handler_headers {
-                    for name in ACTUAL_RESPONSE_HEADERS {
-                        headers.remove(name);
-                    }
-                }
-                return;
+        write(self.policy, self.origin.as_ref(), headers);
+    }
+}
+
+/// The actual request's headers, written into a response of any framework.
+pub(crate) fn write<H: HeaderLines>(
+    policy: &CorsPolicy,
+    origin: Option<&AllowOrigin<'_, H::Value>>,
+    headers: &mut H,
+) {
+    let handler_headers = !headers.is_empty();
+    VaryOn {
+        origin: !matches!(origin, Some(AllowOrigin::Any)),
+        preflight: false,
+        private_network: false,
+    }
+    .append_to(headers);
+    let parts = policy.parts();
+    let Some(origin) = origin else {
+        if handler_headers {
+            for name in Name::ACTUAL_RESPONSE {
+                headers.remove(name);
             }
-        };
-        headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin);
-        if parts.credentials {
-            headers.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE);
-        } else if handler_headers {
-            headers.remove(header::ACCESS_CONTROL_ALLOW_CREDENTIALS);
         }
-        if let Some(expose) = &parts.expose_headers {
-            headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, expose.clone());
-        } else if handler_headers {
-            headers.remove(header::ACCESS_CONTROL_EXPOSE_HEADERS);
-        }
+        return;
+    };
+    headers.insert(Name::AllowOrigin, origin.value::<H>());
+    if parts.credentials {
+        headers.insert(Name::AllowCredentials, H::policy_value(&TRUE).clone());
+    } else if handler_headers {
+        headers.remove(Name::AllowCredentials);
+    }
+    if let Some(expose) = &parts.expose_headers {
+        headers.insert(Name::ExposeHeaders, H::policy_value(expose).clone());
+    } else if handler_headers {
+        headers.remove(Name::ExposeHeaders);
     }
 }
 
 impl fmt::Debug for Actual<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let allow_origin = match &self.origin {
-            ActualOrigin::Any => Some(STAR),
-            ActualOrigin::Exact(origin) => Some((*origin).clone()),
-            ActualOrigin::Echo(origin) => Some(origin.clone()),
-            ActualOrigin::Refused => None,
-        };
+        let allow_origin = self.origin.as_ref().map(AllowOrigin::value::<HeaderMap>);
         f.debug_struct("Actual")
             .field("allowed", &self.is_allowed())
             .field("allow_origin", &allow_origin)

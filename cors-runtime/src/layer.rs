@@ -10,8 +10,11 @@ use pin_project_lite::pin_project;
 use tower_layer::Layer;
 use tower_service::Service;
 
-use crate::actual::{Actual, ActualOrigin};
+use crate::actual::{self, ActualOrigin};
 use crate::policy::CorsPolicy;
+#[cfg(feature = "config")]
+use crate::source::ReloadHandle;
+use crate::source::{Held, ServicePolicy, Source};
 use crate::verdict::Verdict;
 
 /// A [`tower` layer](tower_layer::Layer) that answers preflights and adds CORS headers to
@@ -39,15 +42,6 @@ use crate::verdict::Verdict;
 #[derive(Clone, Debug)]
 pub struct CorsLayer {
     source: Source,
-}
-
-/// Where a layer's policy comes from.
-#[derive(Clone, Debug)]
-enum Source {
-    Static(&'static CorsPolicy),
-    Shared(Arc<CorsPolicy>),
-    #[cfg(feature = "config")]
-    Reloadable(Arc<arc_swap::ArcSwap<CorsPolicy>>),
 }
 
 impl CorsLayer {
@@ -101,14 +95,8 @@ impl CorsLayer {
     #[cfg_attr(docsrs, doc(cfg(feature = "config")))]
     #[must_use]
     pub fn reloadable(policy: impl Into<Arc<CorsPolicy>>) -> (Self, ReloadHandle) {
-        let swap = Arc::new(arc_swap::ArcSwap::new(policy.into()));
-        let handle = ReloadHandle {
-            swap: Arc::clone(&swap),
-        };
-        let layer = Self {
-            source: Source::Reloadable(swap),
-        };
-        (layer, handle)
+        let (source, handle) = Source::reloadable(policy.into());
+        (Self { source }, handle)
     }
 }
 
@@ -121,43 +109,6 @@ impl From<CorsPolicy> for CorsLayer {
 impl From<Arc<CorsPolicy>> for CorsLayer {
     fn from(policy: Arc<CorsPolicy>) -> Self {
         Self::shared(policy)
-    }
-}
-
-/// Replaces the policy of a [`CorsLayer::reloadable`] layer while it serves (feature `config`).
-#[cfg(feature = "config")]
-#[derive(Clone, Debug)]
-pub struct ReloadHandle {
-    swap: Arc<arc_swap::ArcSwap<CorsPolicy>>,
-}
-
-#[cfg(feature = "config")]
-impl ReloadHandle {
-    /// Puts `policy` in place: requests that arrive from now on are answered by it.
-    pub fn replace(&self, policy: impl Into<Arc<CorsPolicy>>) {
-        self.swap.store(policy.into());
-    }
-
-    /// Replaces the origins of the serving policy, checked as
-    /// [`CorsPolicy::with_origins`] checks them. The policy is swapped only when every origin
-    /// passes; a refused update leaves the serving policy untouched.
-    ///
-    /// # Errors
-    /// Every problem of the list, as [`CorsPolicy::with_origins`] reports them.
-    pub fn set_origins<I, S>(&self, origins: I) -> Result<(), crate::ConfigError>
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<str>,
-    {
-        let next = self.swap.load().with_origins(origins)?;
-        self.swap.store(Arc::new(next));
-        Ok(())
-    }
-
-    /// The policy in place now.
-    #[must_use]
-    pub fn current(&self) -> Arc<CorsPolicy> {
-        self.swap.load_full()
     }
 }
 
@@ -174,15 +125,10 @@ impl<S> Layer<S> for CorsLayer {
     type Service = Cors<S>;
 
     fn layer(&self, inner: S) -> Cors<S> {
-        let policy = match &self.source {
-            Source::Static(policy) => ServicePolicy::Static(policy),
-            Source::Shared(policy) => ServicePolicy::Shared(Arc::clone(policy)),
-            #[cfg(feature = "config")]
-            Source::Reloadable(swap) => {
-                ServicePolicy::Reloadable(arc_swap::Cache::new(Arc::clone(swap)))
-            }
-        };
-        Cors { inner, policy }
+        Cors {
+            inner,
+            policy: self.source.service(),
+        }
     }
 }
 
@@ -205,16 +151,6 @@ impl<S> Layer<S> for CorsLayer {
 pub struct Cors<S> {
     inner: S,
     policy: ServicePolicy,
-}
-
-/// A service's view of its layer's policy. A reloadable policy is read through a cache that
-/// costs one atomic load while the policy is unchanged.
-#[derive(Clone, Debug)]
-enum ServicePolicy {
-    Static(&'static CorsPolicy),
-    Shared(Arc<CorsPolicy>),
-    #[cfg(feature = "config")]
-    Reloadable(arc_swap::Cache<Arc<arc_swap::ArcSwap<CorsPolicy>>, Arc<CorsPolicy>>),
 }
 
 impl<S> Cors<S> {
@@ -248,21 +184,9 @@ where
     }
 
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
-        // A `'static` policy is kept by reference, and its exact origins stay borrowed; a shared
-        // one by reference count, with the verdict owning what it writes.
-        let decided = match &mut self.policy {
-            ServicePolicy::Static(policy) => {
-                decide(policy, &request).map(|origin| (Held::Static(policy), origin))
-            }
-            ServicePolicy::Shared(policy) => decide(policy, &request)
-                .map(|origin| (Held::Shared(Arc::clone(policy)), origin.detach())),
-            #[cfg(feature = "config")]
-            ServicePolicy::Reloadable(cache) => {
-                let policy = cache.load();
-                decide(policy, &request)
-                    .map(|origin| (Held::Shared(Arc::clone(policy)), origin.detach()))
-            }
-        };
+        let decided = self
+            .policy
+            .decide::<http::HeaderMap, _>(|policy| decide(policy, &request));
         let state = match decided {
             Ok((policy, origin)) => State::Actual {
                 future: self.inner.call(request),
@@ -281,7 +205,7 @@ where
 fn decide<'p, ReqBody, ResBody: Default>(
     policy: &'p CorsPolicy,
     request: &Request<ReqBody>,
-) -> Result<ActualOrigin<'p>, Response<ResBody>> {
+) -> Result<ActualOrigin<'p, http::HeaderValue>, Response<ResBody>> {
     match policy.check(request.method(), request.headers()) {
         Verdict::Preflight(preflight) => {
             let mut response = Response::new(ResBody::default());
@@ -291,12 +215,6 @@ fn decide<'p, ReqBody, ResBody: Default>(
         }
         Verdict::Actual(actual) => Ok(actual.into_origin()),
     }
-}
-
-/// The policy an actual request's future keeps until the response is there.
-enum Held {
-    Static(&'static CorsPolicy),
-    Shared(Arc<CorsPolicy>),
 }
 
 pin_project! {
@@ -316,7 +234,7 @@ pin_project! {
             #[pin]
             future: F,
             policy: Held,
-            origin: ActualOrigin<'static>,
+            origin: ActualOrigin<'static, http::HeaderValue>,
         },
     }
 }
@@ -338,12 +256,7 @@ where
                 origin,
             } => {
                 let mut response = std::task::ready!(future.poll(cx))?;
-                let policy = match policy {
-                    Held::Static(policy) => policy,
-                    Held::Shared(policy) => &**policy,
-                };
-                let origin = std::mem::replace(origin, ActualOrigin::Refused);
-                Actual::new(policy, origin).write_headers(response.headers_mut());
+                actual::write(policy.policy(), origin.as_ref(), response.headers_mut());
                 Poll::Ready(Ok(response))
             }
         }

@@ -57,6 +57,9 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
+#[cfg(feature = "actix")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actix")))]
+pub mod actix;
 mod actual;
 #[cfg(feature = "config")]
 mod config;
@@ -69,8 +72,11 @@ mod policy;
 mod preflight;
 mod rejection;
 mod request_headers;
+#[cfg(any(feature = "tower", feature = "actix"))]
+mod source;
 #[cfg(feature = "tracing")]
 mod trace;
+mod value;
 mod vary;
 mod verdict;
 
@@ -81,15 +87,18 @@ pub use config::{ConfigError, Problem, ProblemKind};
 /// The `http` crate (1.x) whose types [`CorsPolicy::check`] reads and writes, so that a user
 /// without a direct dependency on it can name them.
 pub use http;
-#[cfg(all(feature = "tower", feature = "config"))]
-#[cfg_attr(docsrs, doc(cfg(all(feature = "tower", feature = "config"))))]
-pub use layer::ReloadHandle;
 #[cfg(feature = "tower")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
 pub use layer::{Cors, CorsLayer, ResponseFuture};
 pub use policy::CorsPolicy;
 pub use preflight::Preflight;
 pub use rejection::Rejection;
+#[cfg(all(feature = "config", any(feature = "tower", feature = "actix")))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(all(feature = "config", any(feature = "tower", feature = "actix"))))
+)]
+pub use source::ReloadHandle;
 /// tower's `Layer` trait, for `API.layer().layer(service)` without a dependency on tower.
 #[cfg(feature = "tower")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
@@ -165,6 +174,7 @@ pub mod __private {
     pub use crate::policy::{
         AllowHeaders, AllowMethods, AllowOrigins, CorsPolicy, FALLBACK, PolicyParts,
     };
+    pub use crate::value::Value;
     pub use cors_macros::cors_policy;
-    pub use http::{HeaderValue, StatusCode};
+    pub use http::StatusCode;
 }

@@ -1,14 +1,169 @@
-//! Reading one header's lines: the single value a header must have.
+//! A framework's header map, as the CORS rules read and write it: the one abstraction every
+//! adapter implements, so that the rules are written once and a framework's own types are read as
+//! they are, nothing converted.
+//!
+//! A request is read as bytes, one header's lines at a time. An answer writes either one of the
+//! policy's values ([`Value`], which holds every framework's type) or the request's own value,
+//! echoed by cloning it: a handle to the request's buffer, never a copy.
 
 use http::HeaderValue;
-use http::header::GetAll;
+use http::header::{self, GetAll, HeaderMap, HeaderName};
+
+use crate::value::Value;
+
+/// The headers the rules read or write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Name {
+    Origin,
+    RequestMethod,
+    RequestHeaders,
+    /// `Access-Control-Request-Private-Network`, sent by Chromium on a Private Network Access
+    /// preflight.
+    RequestPrivateNetwork,
+    Vary,
+    AllowOrigin,
+    AllowCredentials,
+    AllowMethods,
+    AllowHeaders,
+    MaxAge,
+    ExposeHeaders,
+    /// The answer to [`Name::RequestPrivateNetwork`].
+    AllowPrivateNetwork,
+}
+
+impl Name {
+    pub(crate) const REQUEST_PRIVATE_NETWORK: &str = "access-control-request-private-network";
+    pub(crate) const ALLOW_PRIVATE_NETWORK: &str = "access-control-allow-private-network";
+
+    /// The response headers a policy owns on an actual request: written when the policy says so,
+    /// removed otherwise, so a handler cannot widen the policy by accident.
+    pub(crate) const ACTUAL_RESPONSE: [Self; 3] = [
+        Self::AllowOrigin,
+        Self::AllowCredentials,
+        Self::ExposeHeaders,
+    ];
+
+    /// The response headers a policy owns on a preflight.
+    pub(crate) const PREFLIGHT_RESPONSE: [Self; 7] = [
+        Self::AllowOrigin,
+        Self::AllowCredentials,
+        Self::AllowMethods,
+        Self::AllowHeaders,
+        Self::MaxAge,
+        Self::ExposeHeaders,
+        Self::AllowPrivateNetwork,
+    ];
+}
+
+/// A framework's header map: a request's, read, or a response's, written.
+pub(crate) trait HeaderLines {
+    /// The framework's header value. The rules read its bytes; an answer that echoes the
+    /// request clones it.
+    type Value: Clone;
+    /// One header's lines in a request, kept by a preflight whose answer echoes them.
+    type Lines<'r>
+    where
+        Self: 'r;
+
+    fn bytes(value: &Self::Value) -> &[u8];
+    /// The policy's value, in this framework's type.
+    fn policy_value(value: &Value) -> &Self::Value;
+
+    fn lines(&self, name: Name) -> Self::Lines<'_>;
+    fn values<'r>(lines: &Self::Lines<'r>) -> impl Iterator<Item = &'r Self::Value>
+    where
+        Self: 'r;
+
+    /// Whether the request asks for private-network access (`…-Private-Network: true`).
+    fn requests_private_network(&self) -> bool {
+        Self::values(&self.lines(Name::RequestPrivateNetwork))
+            .any(|value| Self::bytes(value) == b"true")
+    }
+
+    fn is_empty(&self) -> bool;
+    fn insert(&mut self, name: Name, value: Self::Value);
+    fn append(&mut self, name: Name, value: Self::Value);
+    fn remove(&mut self, name: Name);
+}
 
 /// The single line of a header, or `Err` when there are several.
-pub(crate) fn single<'r>(lines: &GetAll<'r, HeaderValue>) -> Result<Option<&'r HeaderValue>, ()> {
-    let mut values = lines.iter();
+pub(crate) fn single<'r, H: HeaderLines + 'r>(
+    lines: &H::Lines<'r>,
+) -> Result<Option<&'r H::Value>, ()> {
+    let mut values = H::values(lines);
     let first = values.next();
     if values.next().is_some() {
         return Err(());
     }
     Ok(first)
+}
+
+const REQUEST_PRIVATE_NETWORK: HeaderName = HeaderName::from_static(Name::REQUEST_PRIVATE_NETWORK);
+const ALLOW_PRIVATE_NETWORK: HeaderName = HeaderName::from_static(Name::ALLOW_PRIVATE_NETWORK);
+
+/// `http` 1.x, which axum, hyper, tonic and tower speak.
+impl HeaderLines for HeaderMap {
+    type Value = HeaderValue;
+    type Lines<'r> = GetAll<'r, HeaderValue>;
+
+    fn bytes(value: &HeaderValue) -> &[u8] {
+        value.as_bytes()
+    }
+
+    fn policy_value(value: &Value) -> &HeaderValue {
+        value.http()
+    }
+
+    fn lines(&self, name: Name) -> GetAll<'_, HeaderValue> {
+        self.get_all(http_name(name))
+    }
+
+    fn values<'r>(lines: &GetAll<'r, HeaderValue>) -> impl Iterator<Item = &'r HeaderValue>
+    where
+        Self: 'r,
+    {
+        lines.iter()
+    }
+
+    fn requests_private_network(&self) -> bool {
+        // Not `get(…)` at once: that hashes the 38-byte name on every preflight, while
+        // comparing the request's few names (most of them interned constants) is cheaper.
+        self.keys().any(|name| *name == REQUEST_PRIVATE_NETWORK)
+            && self
+                .get(REQUEST_PRIVATE_NETWORK)
+                .is_some_and(|value| value == "true")
+    }
+
+    fn is_empty(&self) -> bool {
+        HeaderMap::is_empty(self)
+    }
+
+    fn insert(&mut self, name: Name, value: HeaderValue) {
+        HeaderMap::insert(self, http_name(name), value);
+    }
+
+    fn append(&mut self, name: Name, value: HeaderValue) {
+        HeaderMap::append(self, http_name(name), value);
+    }
+
+    fn remove(&mut self, name: Name) {
+        HeaderMap::remove(self, http_name(name));
+    }
+}
+
+fn http_name(name: Name) -> HeaderName {
+    match name {
+        Name::Origin => header::ORIGIN,
+        Name::RequestMethod => header::ACCESS_CONTROL_REQUEST_METHOD,
+        Name::RequestHeaders => header::ACCESS_CONTROL_REQUEST_HEADERS,
+        Name::RequestPrivateNetwork => REQUEST_PRIVATE_NETWORK,
+        Name::Vary => header::VARY,
+        Name::AllowOrigin => header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        Name::AllowCredentials => header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+        Name::AllowMethods => header::ACCESS_CONTROL_ALLOW_METHODS,
+        Name::AllowHeaders => header::ACCESS_CONTROL_ALLOW_HEADERS,
+        Name::MaxAge => header::ACCESS_CONTROL_MAX_AGE,
+        Name::ExposeHeaders => header::ACCESS_CONTROL_EXPOSE_HEADERS,
+        Name::AllowPrivateNetwork => ALLOW_PRIVATE_NETWORK,
+    }
 }

@@ -2,10 +2,10 @@
 
 use std::borrow::Borrow;
 
-pub use cors_rules::table::{Port, Stored, Subdomain, Table};
-use http::HeaderValue;
-
+use crate::lines::HeaderLines;
 use crate::names::STAR;
+use crate::value::Value;
+pub use cors_rules::table::{Port, Stored, Subdomain, Table};
 
 /// What an [`OriginSet`] found for an `Origin` value.
 #[doc(hidden)]
@@ -14,7 +14,7 @@ pub enum OriginMatch<'p> {
     /// Not allowed.
     None,
     /// Equal to this origin of the policy, byte for byte.
-    Exact(&'p HeaderValue),
+    Exact(&'p Value),
     /// Allowed by a wildcard pattern; the request's own value is echoed.
     Pattern,
 }
@@ -26,16 +26,20 @@ pub(crate) enum AllowOrigin<'p, V> {
     /// `allow_origins: *`.
     Any,
     /// An exact origin of the policy, equal to the request's.
-    Exact(&'p HeaderValue),
+    Exact(&'p Value),
     /// Allowed by a wildcard pattern: the request's value is echoed.
     Echo(V),
 }
 
-impl<V: Borrow<HeaderValue>> AllowOrigin<'_, V> {
-    pub(crate) fn value(&self) -> HeaderValue {
+impl<V> AllowOrigin<'_, V> {
+    /// The value to answer with, in the type of the framework `H` whose request was read.
+    pub(crate) fn value<H: HeaderLines>(&self) -> H::Value
+    where
+        V: Borrow<H::Value>,
+    {
         match self {
-            Self::Any => STAR,
-            Self::Exact(origin) => (*origin).clone(),
+            Self::Any => H::policy_value(&STAR).clone(),
+            Self::Exact(origin) => H::policy_value(origin).clone(),
             Self::Echo(origin) => origin.borrow().clone(),
         }
     }
@@ -54,7 +58,7 @@ pub struct OriginSet {
     /// No allowed origin is longer: a longer `Origin` is refused without reading it.
     pub longest: usize,
     /// Every exact origin, serialized, as the header value it is answered with.
-    pub exact: Table<HeaderValue>,
+    pub exact: Table<Value>,
     /// `scheme://host` of every `scheme://host:*` pattern.
     pub any_port: Table<Stored<str>>,
     /// Every `*.` pattern, by its domain.

@@ -2,9 +2,10 @@
 
 use std::fmt;
 
-use http::{HeaderValue, StatusCode};
+use http::StatusCode;
 
 use crate::origin::{OriginMatch, OriginSet, Stored, Table};
+use crate::value::Value;
 use cors_rules::syntax::is_safelisted_method;
 
 /// A CORS policy, built by [`cors_policy!`](crate::cors_policy) and checked at compile time.
@@ -39,9 +40,9 @@ pub struct PolicyParts {
     pub origin_patterns: Stored<[Stored<str>]>,
     pub methods: AllowMethods,
     pub headers: AllowHeaders,
-    pub expose_headers: Option<HeaderValue>,
+    pub expose_headers: Option<Value>,
     pub credentials: bool,
-    pub max_age: Option<HeaderValue>,
+    pub max_age: Option<Value>,
     pub private_network: bool,
     pub preflight_status: StatusCode,
     /// `dangerously_allow_insecure_origins: true`, which origins from configuration may need.
@@ -65,7 +66,7 @@ pub enum AllowOrigins {
 pub enum AllowMethods {
     Any,
     /// Listed methods beyond GET, HEAD and POST, normalized, compared byte for byte.
-    List(&'static [HeaderValue]),
+    List(&'static [Value]),
 }
 
 #[doc(hidden)]
@@ -153,9 +154,9 @@ impl fmt::Debug for CorsPolicy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         /// `*`, unquoted, beside quoted names.
         const ANY: fmt::Arguments<'static> = format_args!("*");
-        fn text(value: &HeaderValue) -> &str {
+        fn text(value: &Value) -> &str {
             // Every value was validated as visible ASCII when the policy was built.
-            value.to_str().unwrap_or("<not text>")
+            std::str::from_utf8(value.as_bytes()).unwrap_or("<not text>")
         }
         let p = &self.parts;
         let mut s = f.debug_struct("CorsPolicy");
@@ -219,7 +220,7 @@ impl fmt::Debug for CorsPolicy {
 }
 
 /// The methods of [`FALLBACK`]: none beyond the safelisted ones.
-static NO_METHODS: [HeaderValue; 0] = [];
+static NO_METHODS: [Value; 0] = [];
 
 /// The origins of [`FALLBACK`]: none.
 static NO_ORIGIN: OriginSet = OriginSet {

@@ -2,18 +2,16 @@
 
 use std::fmt;
 
-use http::header::{self, GetAll, HeaderMap};
-use http::{HeaderValue, StatusCode};
+use http::StatusCode;
+use http::header::HeaderMap;
 
-use crate::lines::single;
-use crate::names::{
-    ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK, ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK,
-    PREFLIGHT_RESPONSE_HEADERS, STAR, STAR_AND_AUTHORIZATION, TRUE,
-};
+use crate::lines::{HeaderLines, Name, single};
+use crate::names::{STAR, STAR_AND_AUTHORIZATION, TRUE};
 use crate::origin::{AllowOrigin, OriginMatch};
 use crate::policy::{AllowHeaders, AllowMethods, CorsPolicy};
 use crate::rejection::Rejection;
 use crate::request_headers;
+use crate::value::Value;
 use crate::vary::VaryOn;
 use cors_rules::syntax::{is_safelisted_method, is_token};
 
@@ -54,82 +52,100 @@ use cors_rules::syntax::{is_safelisted_method, is_token};
 ///     r#"Preflight { status: 403, rejection: Some(Header("x-secret")), .. }"#
 /// );
 /// ```
-pub struct Preflight<'p, 'r> {
+pub struct Preflight<'p, 'r>(Checked<'p, 'r, HeaderMap>);
+
+/// A checked preflight, read from the request of any framework `H`.
+pub(crate) struct Checked<'p, 'r, H: HeaderLines + 'r> {
     policy: &'p CorsPolicy,
     /// The `Access-Control-Request-Headers` lines, echoed by an allowed answer.
-    request_headers: GetAll<'r, HeaderValue>,
-    outcome: Result<Allowed<'p, 'r>, Rejection<'r>>,
+    request_headers: H::Lines<'r>,
+    outcome: Result<Allowed<'p, 'r, H>, Rejection<'r>>,
 }
 
 /// What an allowed preflight echoes or answers.
-struct Allowed<'p, 'r> {
-    origin: AllowOrigin<'p, &'r HeaderValue>,
-    method: AllowMethod<'r>,
+struct Allowed<'p, 'r, H: HeaderLines + 'r> {
+    origin: AllowOrigin<'p, &'r H::Value>,
+    method: AllowMethod<'p, 'r, H>,
     /// At least one request header was asked for.
     headers_requested: bool,
     private_network: bool,
 }
 
-#[derive(Clone, Copy)]
-enum AllowMethod<'r> {
+enum AllowMethod<'p, 'r, H: HeaderLines + 'r> {
     /// A CORS-safelisted method, which needs no `Access-Control-Allow-Methods`.
     Safelisted,
     Any,
-    /// A listed method (the policy's own value), or the request's under `*` with credentials.
-    Value(&'r HeaderValue),
+    /// A listed method, answered with the policy's own value.
+    Listed(&'p Value),
+    /// The request's method, echoed under `*` with credentials.
+    Echo(&'r H::Value),
 }
 
 impl<'p, 'r> Preflight<'p, 'r> {
-    /// `origins` and `methods` are the request's `Origin` and `Access-Control-Request-Method`
-    /// lines, which `check` looked up already.
-    pub(crate) fn new(
-        policy: &'p CorsPolicy,
-        request: &'r HeaderMap,
-        origins: GetAll<'r, HeaderValue>,
-        methods: GetAll<'r, HeaderValue>,
-    ) -> Self {
-        let lines = Lines {
-            origins,
-            methods,
-            request_headers: request.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS),
-        };
-        Self {
-            policy,
-            outcome: evaluate(policy, request, &lines),
-            request_headers: lines.request_headers,
-        }
+    pub(crate) fn new(checked: Checked<'p, 'r, HeaderMap>) -> Self {
+        Self(checked)
     }
 
     /// Whether the preflight passed every check.
     #[must_use]
     pub fn is_allowed(&self) -> bool {
-        self.outcome.is_ok()
+        self.0.outcome.is_ok()
     }
 
     /// Why the preflight failed, or `None` when it is allowed.
     #[must_use]
     pub fn rejection(&self) -> Option<Rejection<'r>> {
-        self.outcome.as_ref().err().copied()
+        self.0.rejection()
     }
 
     /// The status to answer with: the policy's success status (204 unless
     /// `preflight_success_status: 200`), or 403 when the preflight is refused.
     #[must_use]
     pub fn status(&self) -> StatusCode {
-        if self.is_allowed() {
-            self.policy.parts().preflight_status
-        } else {
-            StatusCode::FORBIDDEN
-        }
+        self.0.status()
     }
 
     /// Writes the answer's headers: the `Access-Control-*` headers of an allowed preflight
     /// (replacing any already there, removing those the answer does not include), or none at
     /// all for a refused one; and in both cases `Vary`, appended without repeating a name.
     pub fn write_headers(&self, headers: &mut HeaderMap) {
+        self.0.write_headers(headers);
+    }
+}
+
+impl<'p, 'r, H: HeaderLines + 'r> Checked<'p, 'r, H> {
+    /// `origins` and `methods` are the request's `Origin` and `Access-Control-Request-Method`
+    /// lines, which the caller looked up already.
+    pub(crate) fn new(
+        policy: &'p CorsPolicy,
+        request: &'r H,
+        origins: &H::Lines<'r>,
+        methods: &H::Lines<'r>,
+    ) -> Self {
+        let request_headers = request.lines(Name::RequestHeaders);
+        Self {
+            policy,
+            outcome: evaluate(policy, request, origins, methods, &request_headers),
+            request_headers,
+        }
+    }
+
+    pub(crate) fn rejection(&self) -> Option<Rejection<'r>> {
+        self.outcome.as_ref().err().copied()
+    }
+
+    pub(crate) fn status(&self) -> StatusCode {
+        if self.outcome.is_ok() {
+            self.policy.parts().preflight_status
+        } else {
+            StatusCode::FORBIDDEN
+        }
+    }
+
+    pub(crate) fn write_headers(&self, headers: &mut H) {
         let parts = self.policy.parts();
         if !headers.is_empty() {
-            for name in &PREFLIGHT_RESPONSE_HEADERS {
+            for name in Name::PREFLIGHT_RESPONSE {
                 headers.remove(name);
             }
         }
@@ -142,17 +158,18 @@ impl<'p, 'r> Preflight<'p, 'r> {
         let Ok(allowed) = &self.outcome else {
             return;
         };
-        headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, allowed.origin.value());
+        headers.insert(Name::AllowOrigin, allowed.origin.value::<H>());
         if parts.credentials {
-            headers.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE);
+            headers.insert(Name::AllowCredentials, H::policy_value(&TRUE).clone());
         }
         let method = match allowed.method {
             AllowMethod::Safelisted => None,
-            AllowMethod::Any => Some(STAR),
-            AllowMethod::Value(method) => Some(method.clone()),
+            AllowMethod::Any => Some(H::policy_value(&STAR).clone()),
+            AllowMethod::Listed(method) => Some(H::policy_value(method).clone()),
+            AllowMethod::Echo(method) => Some(method.clone()),
         };
         if let Some(method) = method {
-            headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, method);
+            headers.insert(Name::AllowMethods, method);
         }
         if allowed.headers_requested {
             match parts.headers {
@@ -162,51 +179,39 @@ impl<'p, 'r> Preflight<'p, 'r> {
                     } else {
                         STAR
                     };
-                    headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, value);
+                    headers.insert(Name::AllowHeaders, H::policy_value(&value).clone());
                 }
                 // Each request line is echoed as it came; browsers join the lines again.
                 _ => {
-                    for line in &self.request_headers {
-                        headers.append(header::ACCESS_CONTROL_ALLOW_HEADERS, line.clone());
+                    for line in H::values(&self.request_headers) {
+                        headers.append(Name::AllowHeaders, line.clone());
                     }
                 }
             }
         }
         if let Some(max_age) = &parts.max_age {
-            headers.insert(header::ACCESS_CONTROL_MAX_AGE, max_age.clone());
+            headers.insert(Name::MaxAge, H::policy_value(max_age).clone());
         }
         if allowed.private_network {
-            headers.insert(ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK, TRUE);
+            headers.insert(Name::AllowPrivateNetwork, H::policy_value(&TRUE).clone());
         }
     }
 }
 
-/// The request lines a preflight reads.
-struct Lines<'r> {
-    origins: GetAll<'r, HeaderValue>,
-    methods: GetAll<'r, HeaderValue>,
-    request_headers: GetAll<'r, HeaderValue>,
-}
-
 /// The checks, in the order of the Fetch Standard's CORS-preflight fetch.
-fn evaluate<'p, 'r>(
+fn evaluate<'p, 'r, H: HeaderLines + 'r>(
     policy: &'p CorsPolicy,
-    request: &'r HeaderMap,
-    lines: &Lines<'r>,
-) -> Result<Allowed<'p, 'r>, Rejection<'r>> {
+    request: &'r H,
+    origins: &H::Lines<'r>,
+    methods: &H::Lines<'r>,
+    request_headers: &H::Lines<'r>,
+) -> Result<Allowed<'p, 'r, H>, Rejection<'r>> {
     let parts = policy.parts();
-    let origin = check_origin(policy, &lines.origins)?;
-    let method = check_method(parts.methods, parts.credentials, &lines.methods)?;
+    let origin = check_origin::<H>(policy, origins)?;
+    let method = check_method::<H>(parts.methods, parts.credentials, methods)?;
     let headers_requested =
-        request_headers::check(&lines.request_headers, parts.headers, parts.credentials)?;
-    // Not `request.get(…)`: that hashes the 38-byte name on every preflight, while comparing
-    // the request's few names (most of them interned constants) is cheaper.
-    let private_network = request
-        .keys()
-        .any(|name| *name == ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK)
-        && request
-            .get(ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK)
-            .is_some_and(|value| value == "true");
+        request_headers::check::<H>(request_headers, parts.headers, parts.credentials)?;
+    let private_network = request.requests_private_network();
     if private_network && !parts.private_network {
         return Err(Rejection::PrivateNetwork);
     }
@@ -218,33 +223,34 @@ fn evaluate<'p, 'r>(
     })
 }
 
-fn check_origin<'p, 'r>(
+fn check_origin<'p, 'r, H: HeaderLines + 'r>(
     policy: &'p CorsPolicy,
-    lines: &GetAll<'r, HeaderValue>,
-) -> Result<AllowOrigin<'p, &'r HeaderValue>, Rejection<'r>> {
-    let origin = single(lines)
+    lines: &H::Lines<'r>,
+) -> Result<AllowOrigin<'p, &'r H::Value>, Rejection<'r>> {
+    let origin = single::<H>(lines)
         .map_err(|()| Rejection::MultipleOrigins)?
         .ok_or(Rejection::Origin(b""))?;
     let Some(set) = policy.origin_set() else {
         return Ok(AllowOrigin::Any);
     };
-    match set.find(origin.as_bytes()) {
-        OriginMatch::None => Err(Rejection::Origin(origin.as_bytes())),
+    let bytes = H::bytes(origin);
+    match set.find(bytes) {
+        OriginMatch::None => Err(Rejection::Origin(bytes)),
         OriginMatch::Exact(allowed) => Ok(AllowOrigin::Exact(allowed)),
         OriginMatch::Pattern => Ok(AllowOrigin::Echo(origin)),
     }
 }
 
-fn check_method<'r>(
+fn check_method<'p, 'r, H: HeaderLines + 'r>(
     methods: AllowMethods,
     credentials: bool,
-    lines: &GetAll<'r, HeaderValue>,
-) -> Result<AllowMethod<'r>, Rejection<'r>> {
-    let mut lines = lines.iter();
+    lines: &H::Lines<'r>,
+) -> Result<AllowMethod<'p, 'r, H>, Rejection<'r>> {
+    let mut lines = H::values(lines);
     let (Some(method), None) = (lines.next(), lines.next()) else {
         return Err(Rejection::MultipleMethods);
     };
-    let bytes = method.as_bytes();
+    let bytes = H::bytes(method);
     if is_safelisted_method(bytes) {
         return Ok(AllowMethod::Safelisted);
     }
@@ -252,11 +258,11 @@ fn check_method<'r>(
         AllowMethods::List(listed) => listed
             .iter()
             .find(|listed| listed.as_bytes() == bytes)
-            .map(AllowMethod::Value)
+            .map(AllowMethod::Listed)
             .ok_or(Rejection::Method(bytes)),
         // With credentials `*` is a literal method name, so the method itself is echoed.
         AllowMethods::Any if is_token(bytes) => Ok(if credentials {
-            AllowMethod::Value(method)
+            AllowMethod::Echo(method)
         } else {
             AllowMethod::Any
         }),

@@ -1,10 +1,8 @@
 //! Reading `Access-Control-Request-Headers` with work bounded by the policy, not the request.
 
-use http::HeaderValue;
-use http::header::GetAll;
-
 use cors_rules::syntax::is_token;
 
+use crate::lines::HeaderLines;
 use crate::policy::AllowHeaders;
 use crate::rejection::Rejection;
 
@@ -28,8 +26,8 @@ pub const REPORTED_LENGTH: usize = 64;
 /// one element stops after `max(longest, REPORTED_LENGTH) + 2 * WHITESPACE_ALLOWANCE` bytes,
 /// enough to name it in the rejection. A refused name is reported as itself, cut to
 /// [`REPORTED_LENGTH`] bytes; "too many" is left for a list whose names are each allowed.
-pub(crate) fn check<'r>(
-    lines: &GetAll<'r, HeaderValue>,
+pub(crate) fn check<'r, H: HeaderLines + 'r>(
+    lines: &H::Lines<'r>,
     allowed: AllowHeaders,
     credentials: bool,
 ) -> Result<bool, Rejection<'r>> {
@@ -41,9 +39,8 @@ pub(crate) fn check<'r>(
     let window = longest.max(REPORTED_LENGTH) + 2 * WHITESPACE_ALLOWANCE;
     let (mut names, mut empties) = (0, 0);
     // `iter()`, not `&lines`: its items borrow the request (`'r`), not this reference.
-    #[allow(clippy::explicit_iter_loop)]
-    for line in lines.iter() {
-        let mut rest = line.as_bytes();
+    for line in H::values(lines) {
+        let mut rest = H::bytes(line);
         loop {
             let scanned = &rest[..rest.len().min(window + 1)];
             let (element, next) = match scanned.iter().position(|&b| b == b',') {
@@ -150,7 +147,7 @@ mod tests {
         credentials: bool,
     ) -> Result<bool, String> {
         let map = request(lines);
-        check(
+        check::<HeaderMap>(
             &map.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS),
             allowed,
             credentials,
@@ -267,7 +264,7 @@ mod tests {
             HeaderValue::from_bytes(b"content-type, x-\xff\xfe").unwrap(),
         );
         assert_eq!(
-            check(
+            check::<HeaderMap>(
                 &map.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS),
                 LIST,
                 false

@@ -3,9 +3,7 @@
 
 use std::fmt;
 
-use http::HeaderMap;
-use http::header;
-
+use crate::lines::{HeaderLines, Name};
 use crate::rejection::Rejection;
 
 /// The most bytes of a request value an event carries: a client must not be able to fill the
@@ -40,8 +38,8 @@ fn reason(rejection: &Rejection<'_>) -> &'static str {
     }
 }
 
-fn first<'r>(request: &'r HeaderMap, name: &header::HeaderName) -> &'r [u8] {
-    request.get(name).map_or(&[], |value| value.as_bytes())
+fn first<H: HeaderLines>(request: &H, name: Name) -> &[u8] {
+    H::values(&request.lines(name)).next().map_or(&[], H::bytes)
 }
 
 /// A refused preflight: its origin and method, the refused header when that is the reason.
@@ -49,7 +47,7 @@ fn first<'r>(request: &'r HeaderMap, name: &header::HeaderName) -> &'r [u8] {
 /// that the allowed path stays as it is without the feature.
 #[cold]
 #[inline(never)]
-pub(crate) fn preflight_refused(request: &HeaderMap, rejection: &Rejection<'_>) {
+pub(crate) fn preflight_refused<H: HeaderLines>(request: &H, rejection: &Rejection<'_>) {
     // `None` records no field: `header` appears only when a header was refused.
     let header = match rejection {
         Rejection::Header(name) => Some(tracing::field::display(Bounded(name))),
@@ -57,8 +55,8 @@ pub(crate) fn preflight_refused(request: &HeaderMap, rejection: &Rejection<'_>) 
     };
     tracing::debug!(
         target: "cors_runtime",
-        origin = %Bounded(first(request, &header::ORIGIN)),
-        method = %Bounded(first(request, &header::ACCESS_CONTROL_REQUEST_METHOD)),
+        origin = %Bounded(first(request, Name::Origin)),
+        method = %Bounded(first(request, Name::RequestMethod)),
         header,
         reason = reason(rejection),
         "CORS preflight refused"

@@ -1,7 +1,7 @@
 //! Adding names to `Vary` without replacing or repeating what a handler already put there.
 
-use http::HeaderValue;
-use http::header::{self, Entry, HeaderMap};
+use crate::lines::{HeaderLines, Name};
+use crate::value::Value;
 
 /// Request headers a CORS answer can depend on, in the order they are written.
 #[derive(Clone, Copy)]
@@ -11,81 +11,86 @@ pub(crate) struct VaryOn {
     pub private_network: bool,
 }
 
-const ORIGIN: &str = "Origin";
-const ORIGIN_LINE: HeaderValue = HeaderValue::from_static(ORIGIN);
-const REQUEST_METHOD: &str = "Access-Control-Request-Method";
-const REQUEST_HEADERS: &str = "Access-Control-Request-Headers";
-const REQUEST_PRIVATE_NETWORK: &str = "Access-Control-Request-Private-Network";
+/// The names, each with its line for a response whose `Vary` lacks only it.
+static NAMES: [(&str, Value); 4] = [
+    ("Origin", Value::from_static("Origin")),
+    (
+        "Access-Control-Request-Method",
+        Value::from_static("Access-Control-Request-Method"),
+    ),
+    (
+        "Access-Control-Request-Headers",
+        Value::from_static("Access-Control-Request-Headers"),
+    ),
+    (
+        "Access-Control-Request-Private-Network",
+        Value::from_static("Access-Control-Request-Private-Network"),
+    ),
+];
 
 /// One line for the common case of a response without `Vary`, indexed by
 /// `origin | private_network << 1`, for preflights.
-const PREFLIGHT_LINES: [HeaderValue; 4] = [
-    HeaderValue::from_static("Access-Control-Request-Method, Access-Control-Request-Headers"),
-    HeaderValue::from_static(
-        "Origin, Access-Control-Request-Method, Access-Control-Request-Headers",
-    ),
-    HeaderValue::from_static(
+static PREFLIGHT_LINES: [Value; 4] = [
+    Value::from_static("Access-Control-Request-Method, Access-Control-Request-Headers"),
+    Value::from_static("Origin, Access-Control-Request-Method, Access-Control-Request-Headers"),
+    Value::from_static(
         "Access-Control-Request-Method, Access-Control-Request-Headers, \
          Access-Control-Request-Private-Network",
     ),
-    HeaderValue::from_static(
+    Value::from_static(
         "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, \
          Access-Control-Request-Private-Network",
     ),
 ];
 
 impl VaryOn {
-    fn names(self) -> impl Iterator<Item = &'static str> {
+    /// Whether each of [`NAMES`] applies.
+    fn applies(self) -> [bool; 4] {
         [
-            (self.origin, ORIGIN),
-            (self.preflight, REQUEST_METHOD),
-            (self.preflight, REQUEST_HEADERS),
-            (
-                self.preflight && self.private_network,
-                REQUEST_PRIVATE_NETWORK,
-            ),
+            self.origin,
+            self.preflight,
+            self.preflight,
+            self.preflight && self.private_network,
         ]
-        .into_iter()
-        .filter_map(|(on, name)| on.then_some(name))
     }
 
     /// Appends the names that `Vary` does not list yet, leaving the handler's lines as they are.
-    pub(crate) fn append_to(self, headers: &mut HeaderMap) {
+    pub(crate) fn append_to<H: HeaderLines>(self, headers: &mut H) {
         if !self.origin && !self.preflight {
             return;
         }
-        let line = || {
-            if self.preflight {
-                PREFLIGHT_LINES[usize::from(self.origin) | usize::from(self.private_network) << 1]
-                    .clone()
-            } else {
-                ORIGIN_LINE
-            }
-        };
-        // The common case, a fresh response: nothing to look up.
-        if headers.is_empty() {
-            headers.append(header::VARY, line());
-            return;
-        }
-        match headers.entry(header::VARY) {
-            Entry::Vacant(vacant) => {
-                vacant.insert(line());
-            }
-            Entry::Occupied(mut lines) => {
-                for name in self.names() {
-                    if !lists(lines.iter(), name) {
-                        lines.append(HeaderValue::from_static(name));
+        if !headers.is_empty() {
+            let missing = {
+                let lines = headers.lines(Name::Vary);
+                H::values(&lines).next().is_some().then(|| {
+                    let mut missing = self.applies();
+                    for (missing, (name, _)) in missing.iter_mut().zip(&NAMES) {
+                        *missing = *missing && !lists(H::values(&lines).map(H::bytes), name);
+                    }
+                    missing
+                })
+            };
+            if let Some(missing) = missing {
+                for ((_, line), missing) in NAMES.iter().zip(missing) {
+                    if missing {
+                        headers.append(Name::Vary, H::policy_value(line).clone());
                     }
                 }
+                return;
             }
         }
+        let line = if self.preflight {
+            &PREFLIGHT_LINES[usize::from(self.origin) | usize::from(self.private_network) << 1]
+        } else {
+            &NAMES[0].1
+        };
+        headers.append(Name::Vary, H::policy_value(line).clone());
     }
 }
 
-/// Whether the `Vary` lines already cover `name` (case-insensitively, or by `*`).
-fn lists<'a>(mut lines: impl Iterator<Item = &'a HeaderValue>, name: &str) -> bool {
+fn lists<'a>(mut lines: impl Iterator<Item = &'a [u8]>, name: &str) -> bool {
     lines.any(|line| {
-        line.as_bytes().split(|&b| b == b',').any(|element| {
+        line.split(|&b| b == b',').any(|element| {
             let element = element.trim_ascii();
             element == b"*" || element.eq_ignore_ascii_case(name.as_bytes())
         })
@@ -95,6 +100,8 @@ fn lists<'a>(mut lines: impl Iterator<Item = &'a HeaderValue>, name: &str) -> bo
 #[cfg(test)]
 mod tests {
     use super::*;
+    use http::HeaderValue;
+    use http::header::{self, HeaderMap};
 
     fn vary(headers: &HeaderMap) -> Vec<&str> {
         headers

@@ -1,13 +1,13 @@
 //! Classifying a request: a [`Verdict`] from a policy and the request's headers.
 
 use http::Method;
-use http::header::{self, HeaderMap};
+use http::header::HeaderMap;
 
 use crate::actual::{Actual, ActualOrigin};
-use crate::lines::single;
-use crate::origin::OriginMatch;
+use crate::lines::{HeaderLines, Name, single};
+use crate::origin::{AllowOrigin, OriginMatch};
 use crate::policy::CorsPolicy;
-use crate::preflight::Preflight;
+use crate::preflight::{Checked, Preflight};
 
 /// What a policy means for one request: see [`CorsPolicy::check`].
 ///
@@ -60,42 +60,61 @@ impl CorsPolicy {
     /// ```
     #[must_use]
     pub fn check<'p, 'r>(&'p self, method: &Method, headers: &'r HeaderMap) -> Verdict<'p, 'r> {
-        if method == Method::OPTIONS {
+        match self.classify(method == Method::OPTIONS, headers) {
+            Classified::Preflight(checked) => Verdict::Preflight(Preflight::new(checked)),
+            Classified::Actual(origin) => Verdict::Actual(Actual::new(self, origin)),
+        }
+    }
+
+    /// [`check`](Self::check) for the request of any framework, given whether its method is
+    /// `OPTIONS`.
+    pub(crate) fn classify<'p, 'r, H: HeaderLines>(
+        &'p self,
+        options: bool,
+        headers: &'r H,
+    ) -> Classified<'p, 'r, H> {
+        if options {
             // Each header is looked up once; the preflight reads the lines found here.
-            let origins = headers.get_all(header::ORIGIN);
-            let methods = headers.get_all(header::ACCESS_CONTROL_REQUEST_METHOD);
-            if origins.iter().next().is_some() && methods.iter().next().is_some() {
-                let preflight = Preflight::new(self, headers, origins, methods);
+            let origins = headers.lines(Name::Origin);
+            let methods = headers.lines(Name::RequestMethod);
+            if H::values(&origins).next().is_some() && H::values(&methods).next().is_some() {
+                let preflight = Checked::new(self, headers, &origins, &methods);
                 #[cfg(feature = "tracing")]
                 if let Some(rejection) = preflight.rejection() {
                     crate::trace::preflight_refused(headers, &rejection);
                 }
-                return Verdict::Preflight(preflight);
+                return Classified::Preflight(preflight);
             }
         }
-        Verdict::Actual(Actual::new(self, self.actual_origin(headers)))
+        Classified::Actual(self.actual_origin(headers))
     }
 
-    fn actual_origin(&self, headers: &HeaderMap) -> ActualOrigin<'_> {
+    fn actual_origin<H: HeaderLines>(&self, headers: &H) -> ActualOrigin<'_, H::Value> {
         let Some(set) = self.origin_set() else {
-            return ActualOrigin::Any;
+            return Some(AllowOrigin::Any);
         };
-        let lines = headers.get_all(header::ORIGIN);
-        let Some(origin) = single(&lines).ok().flatten() else {
+        let lines = headers.lines(Name::Origin);
+        let Some(origin) = single::<H>(&lines).ok().flatten() else {
             #[cfg(feature = "tracing")]
-            if let Some(first) = lines.iter().next() {
-                crate::trace::origin_refused(first.as_bytes(), true);
+            if let Some(first) = H::values(&lines).next() {
+                crate::trace::origin_refused(H::bytes(first), true);
             }
-            return ActualOrigin::Refused;
+            return None;
         };
-        match set.find(origin.as_bytes()) {
+        match set.find(H::bytes(origin)) {
             OriginMatch::None => {
                 #[cfg(feature = "tracing")]
-                crate::trace::origin_refused(origin.as_bytes(), false);
-                ActualOrigin::Refused
+                crate::trace::origin_refused(H::bytes(origin), false);
+                None
             }
-            OriginMatch::Exact(allowed) => ActualOrigin::Exact(allowed),
-            OriginMatch::Pattern => ActualOrigin::Echo(origin.clone()),
+            OriginMatch::Exact(allowed) => Some(AllowOrigin::Exact(allowed)),
+            OriginMatch::Pattern => Some(AllowOrigin::Echo(origin.clone())),
         }
     }
+}
+
+/// A [`Verdict`] for the request of any framework `H`.
+pub(crate) enum Classified<'p, 'r, H: HeaderLines + 'r> {
+    Preflight(Checked<'p, 'r, H>),
+    Actual(ActualOrigin<'p, H::Value>),
 }

@@ -9,8 +9,8 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 /// The items that define `__CORS_ORIGINS`, the `OriginSet` of a policy's patterns. Exact
-/// origins are `HeaderValue`s, so that answering with one copies it instead of checking its
-/// bytes again.
+/// origins are header values (`Value`, in every framework's type), so that answering with one
+/// copies it instead of checking its bytes again.
 pub fn origin_set<'a>(
     private: &TokenStream,
     patterns: impl IntoIterator<Item = &'a OriginPattern>,
@@ -19,9 +19,9 @@ pub fn origin_set<'a>(
     let (exact_items, exact) = table(
         private,
         "EXACT",
-        &quote!(#private::HeaderValue),
+        &quote!(#private::Value),
         tables.exact,
-        |origin| quote!(#private::HeaderValue::from_static(#origin)),
+        |origin| quote!(#private::Value::from_static(#origin)),
     );
     let (any_port_items, any_port) = table(
         private,

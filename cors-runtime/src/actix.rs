@@ -1,0 +1,337 @@
+//! The actix-web 4 integration (feature `actix`): a middleware for `App::wrap`, `Scope::wrap`
+//! and `Resource::wrap`.
+//!
+//! actix-web has its own `HeaderMap` and the `http` 0.2 header types. The middleware reads them
+//! as they are, with the same rules as every other adapter, and writes the policy's values from
+//! copies made once, when the policy was built: nothing is converted or allocated per request.
+//!
+//! ```
+//! use actix_web::{App, HttpResponse, web};
+//! use cors_runtime::{cors_policy, CorsPolicy};
+//!
+//! static API: CorsPolicy = cors_policy! {
+//!     allow_origins: ["https://app.example.com"],
+//!     allow_methods: [PUT, DELETE],
+//! };
+//!
+//! let app = App::new()
+//!     .wrap(API.actix())
+//!     .route("/api/hello", web::get().to(HttpResponse::Ok));
+//! # drop(app);
+//! ```
+
+use std::cell::RefCell;
+use std::fmt;
+use std::future::{Future, Ready, ready};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use actix_web::body::{BoxBody, EitherBody, MessageBody};
+use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
+use actix_web::error::InternalError;
+use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use actix_web::http::{Method, StatusCode};
+use actix_web::{Error, HttpResponse};
+use pin_project_lite::pin_project;
+
+use crate::actual::{self, ActualOrigin};
+use crate::lines::{HeaderLines, Name};
+use crate::policy::CorsPolicy;
+#[cfg(feature = "config")]
+use crate::source::ReloadHandle;
+use crate::source::{Held, ServicePolicy, Source};
+use crate::value::Value;
+use crate::verdict::Classified;
+
+/// An actix-web middleware that answers preflights and adds CORS headers to every other
+/// response, under one [`CorsPolicy`]: the same answers as the tower
+/// [`CorsLayer`](crate::CorsLayer) gives under the same policy.
+///
+/// Preflights are answered with an empty body and never reach the handler. Every other request
+/// goes on, and its response gets the policy's headers whatever its status: a handler's error,
+/// a failed extractor, or actix-web's default 404. An error returned by an inner middleware
+/// becomes the response it stands for, with the headers, and is passed on still as an error.
+/// The handler's `Vary` is kept, with `Origin` appended when it is missing.
+///
+/// The policy can be a `static` ([`Cors::new`], [`CorsPolicy::actix`]), owned or shared
+/// ([`Cors::shared`], for a policy built at startup), or replaceable while serving
+/// ([`Cors::reloadable`], feature `config`).
+#[derive(Clone, Debug)]
+pub struct Cors {
+    source: Source,
+}
+
+impl Cors {
+    /// A middleware that applies a `static` policy.
+    #[must_use]
+    pub const fn new(policy: &'static CorsPolicy) -> Self {
+        Self {
+            source: Source::Static(policy),
+        }
+    }
+
+    /// A middleware that applies an owned or shared policy, such as one built at startup with
+    /// [`CorsPolicy::with_origins`] (feature `config`).
+    ///
+    /// ```
+    /// use cors_runtime::{actix::Cors, cors_policy, CorsPolicy};
+    ///
+    /// let policy: CorsPolicy = cors_policy! { allow_origins: ["https://app.example.com"] };
+    /// let cors = Cors::shared(policy);
+    /// let app = actix_web::App::new().wrap(cors);
+    /// # drop(app);
+    /// ```
+    #[must_use]
+    pub fn shared(policy: impl Into<Arc<CorsPolicy>>) -> Self {
+        Self {
+            source: Source::Shared(policy.into()),
+        }
+    }
+
+    /// A middleware whose policy can be replaced while it serves, and the handle that
+    /// replaces it (feature `config`). The handle is `Send`: a task can hold it while the
+    /// middleware serves on every worker.
+    ///
+    /// Each request is answered by the policy in place when it arrives, whole: the old one or
+    /// the new one, never a mix.
+    ///
+    /// ```
+    /// use cors_runtime::{actix::Cors, cors_policy, CorsPolicy};
+    ///
+    /// static API: CorsPolicy = cors_policy! { allow_origins: ["https://app.example.com"] };
+    ///
+    /// let (cors, handle) = Cors::reloadable(API.with_origins(["https://a.example"])?);
+    /// handle.set_origins(["https://b.example"])?;
+    /// assert!(handle.current().allows_origin(b"https://b.example"));
+    /// let app = actix_web::App::new().wrap(cors);
+    /// # drop(app);
+    /// # Ok::<(), cors_runtime::ConfigError>(())
+    /// ```
+    #[cfg(feature = "config")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "config")))]
+    #[must_use]
+    pub fn reloadable(policy: impl Into<Arc<CorsPolicy>>) -> (Self, ReloadHandle) {
+        let (source, handle) = Source::reloadable(policy.into());
+        (Self { source }, handle)
+    }
+}
+
+impl From<CorsPolicy> for Cors {
+    fn from(policy: CorsPolicy) -> Self {
+        Self::shared(policy)
+    }
+}
+
+impl From<Arc<CorsPolicy>> for Cors {
+    fn from(policy: Arc<CorsPolicy>) -> Self {
+        Self::shared(policy)
+    }
+}
+
+#[cfg_attr(docsrs, doc(cfg(feature = "actix")))]
+impl CorsPolicy {
+    /// An actix-web middleware applying this policy (feature `actix`): `App::new().wrap(API.actix())`.
+    #[must_use]
+    pub const fn actix(&'static self) -> Cors {
+        Cors::new(self)
+    }
+}
+
+impl<S, B> Transform<S, ServiceRequest> for Cors
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
+    B: MessageBody,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = Error;
+    type Transform = CorsMiddleware<S>;
+    type InitError = ();
+    type Future = Ready<Result<CorsMiddleware<S>, ()>>;
+
+    fn new_transform(&self, service: S) -> Self::Future {
+        ready(Ok(CorsMiddleware {
+            service,
+            policy: RefCell::new(self.source.service()),
+        }))
+    }
+}
+
+/// The service [`Cors`] wraps around an actix-web service.
+pub struct CorsMiddleware<S> {
+    service: S,
+    /// actix-web calls a service by shared reference, from one thread.
+    policy: RefCell<ServicePolicy>,
+}
+
+impl<S> fmt::Debug for CorsMiddleware<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CorsMiddleware").finish_non_exhaustive()
+    }
+}
+
+impl<S, B> Service<ServiceRequest> for CorsMiddleware<S>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
+    B: MessageBody,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = Error;
+    type Future = CorsFuture<S::Future>;
+
+    forward_ready!(service);
+
+    fn call(&self, request: ServiceRequest) -> Self::Future {
+        let options = request.method() == Method::OPTIONS;
+        #[allow(
+            clippy::result_large_err,
+            reason = "the preflight's answer, moved once, boxed nowhere"
+        )]
+        let decided = self.policy.borrow_mut().decide::<HeaderMap, _>(|policy| {
+            match policy.classify(options, request.headers()) {
+                Classified::Preflight(preflight) => {
+                    let status = StatusCode::from_u16(preflight.status().as_u16())
+                        .unwrap_or(StatusCode::FORBIDDEN);
+                    let mut response = HttpResponse::new(status);
+                    preflight.write_headers(response.headers_mut());
+                    Err(response)
+                }
+                Classified::Actual(origin) => Ok(origin),
+            }
+        });
+        let state = match decided {
+            Ok((policy, origin)) => State::Actual {
+                future: self.service.call(request),
+                policy,
+                origin,
+            },
+            Err(response) => State::Preflight {
+                response: Some(request.into_response(response)),
+            },
+        };
+        CorsFuture { state }
+    }
+}
+
+pin_project! {
+    /// The future of [`CorsMiddleware`]: a preflight's ready answer, or the inner service's
+    /// response with the CORS headers added.
+    pub struct CorsFuture<F> {
+        #[pin]
+        state: State<F>,
+    }
+}
+
+pin_project! {
+    #[project = StateProjection]
+    enum State<F> {
+        Preflight { response: Option<ServiceResponse<BoxBody>> },
+        Actual {
+            #[pin]
+            future: F,
+            policy: Held,
+            origin: ActualOrigin<'static, HeaderValue>,
+        },
+    }
+}
+
+impl<F, B> Future for CorsFuture<F>
+where
+    F: Future<Output = Result<ServiceResponse<B>, Error>>,
+{
+    type Output = Result<ServiceResponse<EitherBody<B>>, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project().state.project() {
+            StateProjection::Preflight { response } => Poll::Ready(Ok(response
+                .take()
+                .expect("polled after completion")
+                .map_into_right_body())),
+            StateProjection::Actual {
+                future,
+                policy,
+                origin,
+            } => {
+                let policy = policy.policy();
+                Poll::Ready(match std::task::ready!(future.poll(cx)) {
+                    Ok(mut response) => {
+                        actual::write(policy, origin.as_ref(), response.headers_mut());
+                        Ok(response.map_into_left_body())
+                    }
+                    Err(error) => {
+                        let mut response = error.error_response();
+                        actual::write(policy, origin.as_ref(), response.headers_mut());
+                        Err(InternalError::from_response(error, response).into())
+                    }
+                })
+            }
+        }
+    }
+}
+
+impl<F> fmt::Debug for CorsFuture<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CorsFuture").finish_non_exhaustive()
+    }
+}
+
+const REQUEST_PRIVATE_NETWORK: HeaderName = HeaderName::from_static(Name::REQUEST_PRIVATE_NETWORK);
+const ALLOW_PRIVATE_NETWORK: HeaderName = HeaderName::from_static(Name::ALLOW_PRIVATE_NETWORK);
+
+/// actix-web's own map, with `http` 0.2 names and values.
+impl HeaderLines for HeaderMap {
+    type Value = HeaderValue;
+    type Lines<'r> = &'r [HeaderValue];
+
+    fn bytes(value: &HeaderValue) -> &[u8] {
+        value.as_bytes()
+    }
+
+    fn policy_value(value: &Value) -> &HeaderValue {
+        value.actix()
+    }
+
+    fn lines(&self, name: Name) -> &[HeaderValue] {
+        self.get_all(actix_name(name)).as_slice()
+    }
+
+    fn values<'r>(lines: &&'r [HeaderValue]) -> impl Iterator<Item = &'r HeaderValue>
+    where
+        Self: 'r,
+    {
+        lines.iter()
+    }
+
+    fn is_empty(&self) -> bool {
+        HeaderMap::is_empty(self)
+    }
+
+    fn insert(&mut self, name: Name, value: HeaderValue) {
+        HeaderMap::insert(self, actix_name(name), value);
+    }
+
+    fn append(&mut self, name: Name, value: HeaderValue) {
+        HeaderMap::append(self, actix_name(name), value);
+    }
+
+    fn remove(&mut self, name: Name) {
+        HeaderMap::remove(self, actix_name(name));
+    }
+}
+
+fn actix_name(name: Name) -> HeaderName {
+    match name {
+        Name::Origin => header::ORIGIN,
+        Name::RequestMethod => header::ACCESS_CONTROL_REQUEST_METHOD,
+        Name::RequestHeaders => header::ACCESS_CONTROL_REQUEST_HEADERS,
+        Name::RequestPrivateNetwork => REQUEST_PRIVATE_NETWORK,
+        Name::Vary => header::VARY,
+        Name::AllowOrigin => header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        Name::AllowCredentials => header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+        Name::AllowMethods => header::ACCESS_CONTROL_ALLOW_METHODS,
+        Name::AllowHeaders => header::ACCESS_CONTROL_ALLOW_HEADERS,
+        Name::MaxAge => header::ACCESS_CONTROL_MAX_AGE,
+        Name::ExposeHeaders => header::ACCESS_CONTROL_EXPOSE_HEADERS,
+        Name::AllowPrivateNetwork => ALLOW_PRIVATE_NETWORK,
+    }
+}
