@@ -17,20 +17,29 @@ use tower_service::Service;
 /// If a name or value is not valid in a header.
 #[must_use]
 pub fn request(method: Method, pairs: &[(&str, &str)]) -> Request<()> {
-    let mut buffer = bytes::BytesMut::new();
-    for (_, value) in pairs {
-        buffer.extend_from_slice(value.as_bytes());
-    }
     let mut request = Request::new(());
     *request.method_mut() = method;
-    for (name, value) in pairs {
-        let value = buffer.split_to(value.len()).freeze();
+    for (name, value) in shared_values(pairs) {
         request.headers_mut().append(
             HeaderName::from_bytes(name.as_bytes()).expect("a valid name"),
             HeaderValue::from_maybe_shared(value).expect("a valid value"),
         );
     }
     request
+}
+
+/// Each value of `pairs` as a slice of one shared buffer, as a server's parser makes them:
+/// cloning one shares it instead of copying it.
+#[must_use]
+pub fn shared_values<'a>(pairs: &[(&'a str, &str)]) -> Vec<(&'a str, bytes::Bytes)> {
+    let mut buffer = bytes::BytesMut::new();
+    for (_, value) in pairs {
+        buffer.extend_from_slice(value.as_bytes());
+    }
+    pairs
+        .iter()
+        .map(|(name, value)| (*name, buffer.split_to(value.len()).freeze()))
+        .collect()
 }
 
 /// The no-op service every layer wraps: an empty 200.
@@ -48,6 +57,19 @@ impl Service<Request<()>> for Noop {
 
     fn call(&mut self, _: Request<()>) -> Self::Future {
         ready(Ok(Response::new(())))
+    }
+}
+
+/// The output of a future that is ready at once (a middleware around a handler that does not
+/// wait), without a runtime.
+///
+/// # Panics
+/// If the future is not ready at its first poll.
+pub fn now<F: Future>(future: F) -> F::Output {
+    let mut context = Context::from_waker(Waker::noop());
+    match pin!(future).poll(&mut context) {
+        Poll::Ready(output) => output,
+        Poll::Pending => panic!("the future waits"),
     }
 }
 

@@ -1,5 +1,6 @@
 //! `check` and `write_headers` allocate nothing, on every path, and neither does the tower
-//! service around them: a counting global allocator (allocation-counter) says so.
+//! service nor the actix-web middleware around them: a counting global allocator
+//! (allocation-counter) says so.
 //!
 //! Request header values are built the way hyper builds them, as slices of one shared read
 //! buffer, so that echoing a value (a wildcard-matched origin, a header list) shares it instead
@@ -274,6 +275,80 @@ fn shared_and_reloadable_layers_add_no_allocation() {
         answer.headers()[http::header::ACCESS_CONTROL_ALLOW_ORIGIN],
         "https://new.example"
     );
+}
+
+/// An actix-web request whose header values are slices of one shared buffer, as actix-web's
+/// parser makes them.
+fn actix_request(method: &Method, pairs: &[(&str, &str)]) -> actix_web::dev::ServiceRequest {
+    let method = actix_web::http::Method::from_bytes(method.as_str().as_bytes()).unwrap();
+    let mut request = actix_web::test::TestRequest::default().method(method);
+    for (name, value) in cors_tests::shared_values(pairs) {
+        let value = actix_web::http::header::HeaderValue::from_maybe_shared(value).unwrap();
+        request = request.append_header((name, value));
+    }
+    request.to_srv_request()
+}
+
+/// The allocations of one request through `actix::Cors` around a handler that answers with a
+/// response prepared beforehand (room for every header reserved), after one request of the same
+/// kind has warmed actix-web's pools of request and response heads; and the response.
+fn through_actix(
+    cors: &cors_runtime::actix::Cors,
+    method: &Method,
+    pairs: &[(&str, &str)],
+) -> (
+    u64,
+    actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+) {
+    use actix_web::dev::{Service, ServiceRequest, Transform, fn_service};
+    use std::cell::RefCell;
+
+    let prepared = RefCell::new(None::<actix_web::HttpResponse>);
+    let handler = fn_service(|request: ServiceRequest| {
+        let response = prepared.borrow_mut().take().expect("a prepared response");
+        ready(Ok::<_, actix_web::Error>(request.into_response(response)))
+    });
+    let service = cors_tests::now(cors.new_transform(handler)).unwrap();
+    let prepare = || {
+        let mut response = actix_web::HttpResponse::Ok().finish();
+        response.headers_mut().reserve(32);
+        *prepared.borrow_mut() = Some(response);
+    };
+    prepare();
+    drop(cors_tests::now(service.call(actix_request(method, pairs))).unwrap());
+    prepare();
+    let request = actix_request(method, pairs);
+    let mut answer = None;
+    let n = allocations(|| answer = Some(cors_tests::now(service.call(request)).unwrap()));
+    (n, answer.expect("ready at once"))
+}
+
+#[test]
+fn the_actix_middleware_adds_no_allocation() {
+    use cors_runtime::actix::Cors;
+
+    let shared = Cors::shared(API.with_origins(API.origin_patterns()).unwrap());
+    let (reloadable, _handle) = Cors::reloadable(API.with_origins(API.origin_patterns()).unwrap());
+    for cors in [&API.actix(), &shared, &reloadable] {
+        for &(what, pairs, allowed) in ACTUALS {
+            let (n, response) = through_actix(cors, &Method::GET, pairs);
+            assert_eq!(n, 0, "{what}: {n} allocations");
+            assert_eq!(
+                response
+                    .headers()
+                    .contains_key("access-control-allow-origin"),
+                allowed,
+                "{what}"
+            );
+        }
+        // A preflight's answer is a new response, whose head (and header map) actix-web takes
+        // from its pool: after the first, nothing grows.
+        for &(what, pairs, allowed) in PREFLIGHTS {
+            let (n, response) = through_actix(cors, &Method::OPTIONS, pairs);
+            assert_eq!(n, 0, "{what}: {n} allocations");
+            assert_eq!(response.status().is_success(), allowed, "{what}");
+        }
+    }
 }
 
 #[test]

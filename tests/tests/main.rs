@@ -2,6 +2,7 @@
 
 mod common;
 
+mod actix;
 mod actual;
 mod axum;
 mod config;

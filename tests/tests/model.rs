@@ -653,6 +653,55 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 5_000, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// The actix-web middleware, reading actix's own header map, answers as `check` and
+    /// `write_headers` do on `http`'s: the same preflight status and the same headers.
+    #[test]
+    fn the_actix_middleware_answers_as_the_runtime(request in requests()) {
+        let (policy, spec) = &POLICIES[request.policy];
+        let (map, _) = request_map(&request);
+        let (status, _, expected) = runtime(policy, &request.method, &map);
+        let (answered, headers) = through_actix(policy, &request);
+        prop_assert_eq!(&headers, &expected, "policy {}: {}", request.policy, spec.source);
+        // An actual request's status is the handler's.
+        prop_assert_eq!(answered, status.unwrap_or(StatusCode::OK));
+    }
+}
+
+/// One request through `actix::Cors` around a handler that answers an empty 200, with the
+/// response's status and headers in `http` 1 terms.
+fn through_actix(policy: &'static CorsPolicy, request: &Generated) -> (StatusCode, HeaderMap) {
+    use actix_web::dev::{Service, ServiceRequest, Transform, fn_service};
+    use actix_web::http::header::HeaderValue as ActixValue;
+
+    let mut actix = actix_web::test::TestRequest::default()
+        .method(actix_web::http::Method::from_bytes(request.method.as_str().as_bytes()).unwrap());
+    for (name, value) in &request.headers {
+        // The same values `request_map` keeps: both `http` versions accept the same bytes.
+        if let Ok(value) = ActixValue::from_bytes(value) {
+            actix = actix.append_header((*name, value));
+        }
+    }
+    let handler = fn_service(|request: ServiceRequest| async {
+        Ok::<_, actix_web::Error>(request.into_response(actix_web::HttpResponse::Ok().finish()))
+    });
+    let service = cors_tests::now(policy.actix().new_transform(handler)).unwrap();
+    let response = cors_tests::now(service.call(actix.to_srv_request())).unwrap();
+    let mut headers = HeaderMap::new();
+    for (name, value) in response.headers() {
+        headers.append(
+            HeaderName::from_bytes(name.as_str().as_bytes()).unwrap(),
+            HeaderValue::from_bytes(value.as_bytes()).unwrap(),
+        );
+    }
+    (
+        StatusCode::from_u16(response.status().as_u16()).unwrap(),
+        headers,
+    )
+}
+
 #[test]
 fn the_generated_policies_cover_every_shape() {
     let specs: Vec<&Spec> = POLICIES.iter().map(|(_, spec)| spec).collect();
