@@ -109,14 +109,31 @@ pub(crate) fn write<H: HeaderLines>(
         }
         return;
     };
-    headers.insert(Name::AllowOrigin, origin.value::<H>());
+    // A map the handler left empty has none of these names: appending is inserting there, and
+    // costs less in actix-web's map.
+    let set = |headers: &mut H, name, value| {
+        if handler_headers {
+            headers.insert(name, value);
+        } else {
+            headers.append(name, value);
+        }
+    };
+    set(headers, Name::AllowOrigin, origin.value::<H>());
     if parts.credentials {
-        headers.insert(Name::AllowCredentials, H::policy_value(&TRUE).clone());
+        set(
+            headers,
+            Name::AllowCredentials,
+            H::policy_value(&TRUE).clone(),
+        );
     } else if handler_headers {
         headers.remove(Name::AllowCredentials);
     }
     if let Some(expose) = &parts.expose_headers {
-        headers.insert(Name::ExposeHeaders, H::policy_value(expose).clone());
+        set(
+            headers,
+            Name::ExposeHeaders,
+            H::policy_value(expose).clone(),
+        );
     } else if handler_headers {
         headers.remove(Name::ExposeHeaders);
     }
