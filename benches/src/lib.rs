@@ -55,6 +55,21 @@ pub fn tower_http_layer() -> tower_http::cors::CorsLayer {
         .max_age(Duration::from_mins(10))
 }
 
+/// [`API`] for actix-cors 0.7: the exact origin and the subdomains through a predicate, as for
+/// tower-http. A disallowed origin reaches the handler, as with ours, instead of being answered
+/// with an error.
+pub fn actix_cors() -> actix_cors::Cors {
+    actix_cors::Cors::default()
+        .allowed_origin("https://app.example.com")
+        .allowed_origin_fn(|origin, _| is_example_subdomain(origin.as_bytes()))
+        .allowed_methods(["GET", "HEAD", "POST", "PUT", "DELETE"])
+        .allowed_headers(["content-type", "x-request-id"])
+        .expose_headers(["x-request-id"])
+        .supports_credentials()
+        .max_age(600)
+        .block_on_origin_mismatch(false)
+}
+
 /// tower-http with a list of 1 000 exact origins, against [`ORIGINS_1000`].
 pub fn tower_http_layer_1000() -> tower_http::cors::CorsLayer {
     use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -103,7 +118,19 @@ impl Kind {
     /// The request, with header values shared the way hyper shares its read buffer.
     #[must_use]
     pub fn request(self) -> Request<()> {
-        let (method, pairs): (Method, &[(&str, &str)]) = match self {
+        let (method, pairs) = self.parts();
+        request(method, pairs)
+    }
+
+    /// The same request for actix-web, its values shared the same way.
+    #[must_use]
+    pub fn actix_request(self) -> actix_web::dev::ServiceRequest {
+        let (method, pairs) = self.parts();
+        cors_tests::actix_request(&method, pairs)
+    }
+
+    fn parts(self) -> (Method, &'static [(&'static str, &'static str)]) {
+        match self {
             Kind::ActualAllowed => (Method::GET, &[("origin", "https://app.example.com")]),
             Kind::ActualDisallowed => (Method::GET, &[("origin", "https://evil.example")]),
             Kind::NoOrigin => (Method::GET, &[("accept", "*/*")]),
@@ -126,8 +153,7 @@ impl Kind {
                 ],
             ),
             Kind::SubdomainHit => (Method::GET, &[("origin", "https://eu.example.com")]),
-        };
-        request(method, pairs)
+        }
     }
 }
 

@@ -28,6 +28,23 @@ pub fn request(method: Method, pairs: &[(&str, &str)]) -> Request<()> {
     request
 }
 
+/// The same request for actix-web: its header values slices of one shared buffer, as
+/// actix-web's parser makes them.
+///
+/// # Panics
+/// If a name or value is not valid in a header.
+#[must_use]
+pub fn actix_request(method: &Method, pairs: &[(&str, &str)]) -> actix_web::dev::ServiceRequest {
+    let method = actix_web::http::Method::from_bytes(method.as_str().as_bytes()).expect("a method");
+    let mut request = actix_web::test::TestRequest::default().method(method);
+    for (name, value) in shared_values(pairs) {
+        let value =
+            actix_web::http::header::HeaderValue::from_maybe_shared(value).expect("a valid value");
+        request = request.append_header((name, value));
+    }
+    request.to_srv_request()
+}
+
 /// Each value of `pairs` as a slice of one shared buffer, as a server's parser makes them:
 /// cloning one shares it instead of copying it.
 #[must_use]

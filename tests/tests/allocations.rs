@@ -277,18 +277,6 @@ fn shared_and_reloadable_layers_add_no_allocation() {
     );
 }
 
-/// An actix-web request whose header values are slices of one shared buffer, as actix-web's
-/// parser makes them.
-fn actix_request(method: &Method, pairs: &[(&str, &str)]) -> actix_web::dev::ServiceRequest {
-    let method = actix_web::http::Method::from_bytes(method.as_str().as_bytes()).unwrap();
-    let mut request = actix_web::test::TestRequest::default().method(method);
-    for (name, value) in cors_tests::shared_values(pairs) {
-        let value = actix_web::http::header::HeaderValue::from_maybe_shared(value).unwrap();
-        request = request.append_header((name, value));
-    }
-    request.to_srv_request()
-}
-
 /// The allocations of one request through `actix::Cors` around a handler that answers with a
 /// response prepared beforehand (room for every header reserved), after one request of the same
 /// kind has warmed actix-web's pools of request and response heads; and the response.
@@ -315,9 +303,9 @@ fn through_actix(
         *prepared.borrow_mut() = Some(response);
     };
     prepare();
-    drop(cors_tests::now(service.call(actix_request(method, pairs))).unwrap());
+    drop(cors_tests::now(service.call(cors_tests::actix_request(method, pairs))).unwrap());
     prepare();
-    let request = actix_request(method, pairs);
+    let request = cors_tests::actix_request(method, pairs);
     let mut answer = None;
     let n = allocations(|| answer = Some(cors_tests::now(service.call(request)).unwrap()));
     (n, answer.expect("ready at once"))

@@ -90,7 +90,10 @@ fn table<T>(
     let entries = laid.entries.into_iter().map(entry);
     let starts = &laid.starts;
     let buckets = starts.len();
+    // Checking every byte of 10 000 origins, once per framework's value type, is long for the
+    // const evaluator, which by default stops such an item as if it never ended; it ends.
     let items = quote! {
+        #[allow(long_running_const_eval)]
         static #entries_name: [#entry_type; #count] = [#(#entries),*];
         static #starts_name: [::core::primitive::u32; #buckets] = [#(#starts),*];
     };
