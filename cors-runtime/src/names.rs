@@ -2,6 +2,6 @@
 
 use crate::value::Value;
 
-pub(crate) const STAR: Value = Value::from_static("*");
-pub(crate) const TRUE: Value = Value::from_static("true");
-pub(crate) const STAR_AND_AUTHORIZATION: Value = Value::from_static("*,authorization");
+pub(crate) static STAR: Value = Value::from_static("*");
+pub(crate) static TRUE: Value = Value::from_static("true");
+pub(crate) static STAR_AND_AUTHORIZATION: Value = Value::from_static("*,authorization");

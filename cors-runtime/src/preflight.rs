@@ -177,11 +177,11 @@ impl<'p, 'r, H: HeaderLines + 'r> Checked<'p, 'r, H> {
             match parts.headers {
                 AllowHeaders::Any { authorization } if !parts.credentials => {
                     let value = if authorization {
-                        STAR_AND_AUTHORIZATION
+                        &STAR_AND_AUTHORIZATION
                     } else {
-                        STAR
+                        &STAR
                     };
-                    headers.append(Name::AllowHeaders, H::policy_value(&value).clone());
+                    headers.append(Name::AllowHeaders, H::policy_value(value).clone());
                 }
                 // Each request line is echoed as it came; browsers join the lines again.
                 _ => {

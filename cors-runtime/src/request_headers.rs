@@ -96,14 +96,16 @@ fn allows(allowed: AllowHeaders, credentials: bool, name: &[u8]) -> bool {
 }
 
 /// Whether `name` is `lowercase` written in any case. The policy's names are stored in lower
-/// case, so only the request's bytes need lowering: half the work of `eq_ignore_ascii_case`,
-/// on the path every allowed preflight takes.
+/// case, and browsers send the list in lower case too (the Fetch Standard byte-lowercases it),
+/// so a plain comparison settles the usual case; otherwise only the request's bytes need
+/// lowering, half the work of `eq_ignore_ascii_case`.
 fn is_in_any_case(lowercase: &[u8], name: &[u8]) -> bool {
     lowercase.len() == name.len()
-        && lowercase
-            .iter()
-            .zip(name)
-            .all(|(&low, &byte)| low == byte.to_ascii_lowercase())
+        && (lowercase == name
+            || lowercase
+                .iter()
+                .zip(name)
+                .all(|(&low, &byte)| low == byte.to_ascii_lowercase()))
 }
 
 /// Strips the optional whitespace (spaces and tabs) HTTP allows around list elements.
