@@ -30,13 +30,13 @@ use std::task::{Context, Poll};
 use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
 use actix_web::error::InternalError;
-use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::{Error, HttpResponse};
 use pin_project_lite::pin_project;
 
 use crate::actual::{self, ActualOrigin};
-use crate::lines::{HeaderLines, Name};
+use crate::lines::{HeaderLines, Name, header_name};
 use crate::policy::CorsPolicy;
 #[cfg(feature = "config")]
 use crate::source::ReloadHandle;
@@ -275,9 +275,6 @@ impl<F> fmt::Debug for CorsFuture<F> {
     }
 }
 
-const REQUEST_PRIVATE_NETWORK: HeaderName = HeaderName::from_static(Name::REQUEST_PRIVATE_NETWORK);
-const ALLOW_PRIVATE_NETWORK: HeaderName = HeaderName::from_static(Name::ALLOW_PRIVATE_NETWORK);
-
 /// actix-web's own map, with `http` 0.2 names and values.
 impl HeaderLines for HeaderMap {
     type Value = HeaderValue;
@@ -320,18 +317,5 @@ impl HeaderLines for HeaderMap {
 }
 
 fn actix_name(name: Name) -> HeaderName {
-    match name {
-        Name::Origin => header::ORIGIN,
-        Name::RequestMethod => header::ACCESS_CONTROL_REQUEST_METHOD,
-        Name::RequestHeaders => header::ACCESS_CONTROL_REQUEST_HEADERS,
-        Name::RequestPrivateNetwork => REQUEST_PRIVATE_NETWORK,
-        Name::Vary => header::VARY,
-        Name::AllowOrigin => header::ACCESS_CONTROL_ALLOW_ORIGIN,
-        Name::AllowCredentials => header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
-        Name::AllowMethods => header::ACCESS_CONTROL_ALLOW_METHODS,
-        Name::AllowHeaders => header::ACCESS_CONTROL_ALLOW_HEADERS,
-        Name::MaxAge => header::ACCESS_CONTROL_MAX_AGE,
-        Name::ExposeHeaders => header::ACCESS_CONTROL_EXPOSE_HEADERS,
-        Name::AllowPrivateNetwork => ALLOW_PRIVATE_NETWORK,
-    }
+    header_name!(actix_web::http::header, name)
 }

@@ -7,7 +7,7 @@
 //! echoed by cloning it: a handle to the request's buffer, never a copy.
 
 use http::HeaderValue;
-use http::header::{self, GetAll, HeaderMap, HeaderName};
+use http::header::{GetAll, HeaderMap, HeaderName};
 
 use crate::value::Value;
 
@@ -98,8 +98,32 @@ pub(crate) fn single<'r, H: HeaderLines + 'r>(
     Ok(first)
 }
 
-const REQUEST_PRIVATE_NETWORK: HeaderName = HeaderName::from_static(Name::REQUEST_PRIVATE_NETWORK);
-const ALLOW_PRIVATE_NETWORK: HeaderName = HeaderName::from_static(Name::ALLOW_PRIVATE_NETWORK);
+/// The `HeaderName` of a [`Name`], from a `header` module: `http` 1's or actix-web's (`http`
+/// 0.2), whose constants have the same names. One table for both.
+macro_rules! header_name {
+    ($header:path, $name:expr) => {{
+        use $header as header;
+        const REQUEST_PRIVATE_NETWORK: header::HeaderName =
+            header::HeaderName::from_static(Name::REQUEST_PRIVATE_NETWORK);
+        const ALLOW_PRIVATE_NETWORK: header::HeaderName =
+            header::HeaderName::from_static(Name::ALLOW_PRIVATE_NETWORK);
+        match $name {
+            Name::Origin => header::ORIGIN,
+            Name::RequestMethod => header::ACCESS_CONTROL_REQUEST_METHOD,
+            Name::RequestHeaders => header::ACCESS_CONTROL_REQUEST_HEADERS,
+            Name::RequestPrivateNetwork => REQUEST_PRIVATE_NETWORK,
+            Name::Vary => header::VARY,
+            Name::AllowOrigin => header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            Name::AllowCredentials => header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+            Name::AllowMethods => header::ACCESS_CONTROL_ALLOW_METHODS,
+            Name::AllowHeaders => header::ACCESS_CONTROL_ALLOW_HEADERS,
+            Name::MaxAge => header::ACCESS_CONTROL_MAX_AGE,
+            Name::ExposeHeaders => header::ACCESS_CONTROL_EXPOSE_HEADERS,
+            Name::AllowPrivateNetwork => ALLOW_PRIVATE_NETWORK,
+        }
+    }};
+}
+pub(crate) use header_name;
 
 /// `http` 1.x, which axum, hyper, tonic and tower speak.
 impl HeaderLines for HeaderMap {
@@ -128,9 +152,10 @@ impl HeaderLines for HeaderMap {
     fn requests_private_network(&self) -> bool {
         // Not `get(…)` at once: that hashes the 38-byte name on every preflight, while
         // comparing the request's few names (most of them interned constants) is cheaper.
-        self.keys().any(|name| *name == REQUEST_PRIVATE_NETWORK)
+        let private_network = http_name(Name::RequestPrivateNetwork);
+        self.keys().any(|name| *name == private_network)
             && self
-                .get(REQUEST_PRIVATE_NETWORK)
+                .get(private_network)
                 .is_some_and(|value| value == "true")
     }
 
@@ -152,18 +177,5 @@ impl HeaderLines for HeaderMap {
 }
 
 fn http_name(name: Name) -> HeaderName {
-    match name {
-        Name::Origin => header::ORIGIN,
-        Name::RequestMethod => header::ACCESS_CONTROL_REQUEST_METHOD,
-        Name::RequestHeaders => header::ACCESS_CONTROL_REQUEST_HEADERS,
-        Name::RequestPrivateNetwork => REQUEST_PRIVATE_NETWORK,
-        Name::Vary => header::VARY,
-        Name::AllowOrigin => header::ACCESS_CONTROL_ALLOW_ORIGIN,
-        Name::AllowCredentials => header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
-        Name::AllowMethods => header::ACCESS_CONTROL_ALLOW_METHODS,
-        Name::AllowHeaders => header::ACCESS_CONTROL_ALLOW_HEADERS,
-        Name::MaxAge => header::ACCESS_CONTROL_MAX_AGE,
-        Name::ExposeHeaders => header::ACCESS_CONTROL_EXPOSE_HEADERS,
-        Name::AllowPrivateNetwork => ALLOW_PRIVATE_NETWORK,
-    }
+    header_name!(http::header, name)
 }

@@ -90,9 +90,9 @@ impl Held {
     }
 }
 
-/// Replaces the policy of a reloadable middleware while it serves (feature `config`): a
-/// [`CorsLayer::reloadable`](crate::CorsLayer::reloadable) layer, or an
-/// [`actix::Cors::reloadable`](crate::actix::Cors::reloadable) middleware.
+/// Replaces the policy of a reloadable middleware while it serves (feature `config`): a layer
+/// from `CorsLayer::reloadable` (feature `tower`), or a middleware from
+/// `actix::Cors::reloadable` (feature `actix`).
 #[cfg(feature = "config")]
 #[derive(Clone, Debug)]
 pub struct ReloadHandle {

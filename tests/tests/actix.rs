@@ -111,6 +111,15 @@ fn handled(calls: &AtomicUsize) -> HttpResponse {
         .finish()
 }
 
+/// [`handled`] for any method, counting into `calls`.
+fn counted(calls: &Arc<AtomicUsize>) -> actix_web::Route {
+    let calls = Arc::clone(calls);
+    web::route().to(move || {
+        let calls = Arc::clone(&calls);
+        async move { handled(&calls) }
+    })
+}
+
 async fn through_axum(policy: &'static CorsPolicy, method: &str, pairs: Pairs) -> Answer {
     let router = Router::new()
         .route(
@@ -165,14 +174,11 @@ fn header<'a, B>(response: &'a ServiceResponse<B>, name: &str) -> Vec<&'a str> {
 async fn actix_answers_as_axum_does_under_the_same_policy() {
     for policy in [&API, &PUBLIC] {
         let calls = Arc::new(AtomicUsize::new(0));
-        let counted = Arc::clone(&calls);
-        let app = test::init_service(App::new().wrap(policy.actix()).route(
-            "/items",
-            web::route().to(move || {
-                let counted = Arc::clone(&counted);
-                async move { handled(&counted) }
-            }),
-        ))
+        let app = test::init_service(
+            App::new()
+                .wrap(policy.actix())
+                .route("/items", counted(&calls)),
+        )
         .await;
         let mut preflights = 0;
         for (method, pairs) in CASES {
@@ -196,14 +202,11 @@ async fn actix_answers_as_axum_does_under_the_same_policy() {
 #[actix_web::test]
 async fn preflights_never_reach_the_handler_and_get_the_policys_answer() {
     let calls = Arc::new(AtomicUsize::new(0));
-    let counted = Arc::clone(&calls);
-    let app = test::init_service(App::new().wrap(API.actix()).route(
-        "/items",
-        web::route().to(move || {
-            let counted = Arc::clone(&counted);
-            async move { handled(&counted) }
-        }),
-    ))
+    let app = test::init_service(
+        App::new()
+            .wrap(API.actix())
+            .route("/items", counted(&calls)),
+    )
     .await;
     let response =
         test::call_service(&app, request("OPTIONS", "/items", CASES[1].1).to_request()).await;

@@ -1,8 +1,9 @@
 //! The matrix every engine runs: a browser, driven over WebDriver, loads pages from one loopback
 //! origin (`http://localhost:47613` or `http://app.localhost:47613`) that fetch from an API on
-//! `http://127.0.0.1:<port>`, where each path prefix is served under its own `cors_policy!`
-//! through `CorsLayer`. Every case asserts what the browser itself let the page see, and what
-//! reached the server.
+//! `http://127.0.0.1:<port>`, where each path prefix is served under its own `cors_policy!`.
+//! The API is served twice, by axum through `CorsLayer` and by actix-web through `actix::Cors`,
+//! and the whole matrix runs against each. Every case asserts what the browser itself let the
+//! page see, and what reached the server.
 #![allow(dead_code, reason = "each engine's test binary uses the part it needs")]
 
 pub mod webdriver;
@@ -294,6 +295,58 @@ fn api() -> Router {
     router.layer(middleware::from_fn(record))
 }
 
+/// The same API on actix-web: each prefix a scope wrapped in `actix::Cors`, whose default
+/// service is the handler, so that every path under it is a case. Served on its own thread, in
+/// actix-web's own runtime; returns its port.
+fn actix_api() -> u16 {
+    use actix_web::dev::Service as _;
+    use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+
+    async fn handler(request: HttpRequest) -> HttpResponse {
+        let path = request.uri().path_and_query().map(ToString::to_string);
+        HANDLED.lock().unwrap().push(path.unwrap_or_default());
+        let status = request
+            .query_string()
+            .strip_prefix("status=")
+            .and_then(|s| s.parse().ok())
+            .and_then(|s| actix_web::http::StatusCode::from_u16(s).ok())
+            .unwrap_or(actix_web::http::StatusCode::OK);
+        HttpResponse::build(status)
+            .insert_header(("content-type", "text/plain"))
+            .insert_header(("x-request-id", "42"))
+            .insert_header(("x-internal", "secret"))
+            .body("handled")
+    }
+
+    let (sender, port) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        actix_web::rt::System::new().block_on(async move {
+            let server = HttpServer::new(|| {
+                let mut app = App::new().wrap_fn(|request, service| {
+                    let path = request.uri().path_and_query().map(ToString::to_string);
+                    let entry = (request.method().to_string(), path.unwrap_or_default());
+                    RECEIVED.lock().unwrap().push(entry);
+                    service.call(request)
+                });
+                for (prefix, policy) in POLICIES {
+                    app = app.service(
+                        web::scope(&format!("/{prefix}"))
+                            .wrap(policy.actix())
+                            .default_service(web::to(handler)),
+                    );
+                }
+                app
+            })
+            .workers(1)
+            .bind(("127.0.0.1", 0))
+            .unwrap();
+            sender.send(server.addrs()[0].port()).unwrap();
+            server.run().await.unwrap();
+        });
+    });
+    port.recv().unwrap()
+}
+
 /// The cases of one page, as the runner reads them.
 fn cases_json(page: &str, api_port: u16) -> String {
     let cases: Vec<Value> = CASES
@@ -320,12 +373,13 @@ fn cases_json(page: &str, api_port: u16) -> String {
     Value::Array(cases).to_string().replace("</", "<\\/")
 }
 
-fn pages(api_port: u16) -> Router {
+/// The pages: `/page/<api port>/<host>` runs the cases of `host` against the API on that port.
+fn pages() -> Router {
     Router::new()
         .route(
-            "/page/{host}",
+            "/page/{api_port}/{host}",
             get(
-                move |axum::extract::Path(host): axum::extract::Path<String>| async move {
+                |axum::extract::Path((api_port, host)): axum::extract::Path<(u16, String)>| async move {
                     Html(format!(
                         "<!doctype html><title>running</title>\
                      <script id=\"cases\" type=\"application/json\">{}</script>\
@@ -416,39 +470,46 @@ fn check(engine: Engine, case: &Case, result: Option<&Value>) -> Vec<String> {
     problems
 }
 
-/// Runs the matrix in `engine`: both pages, every case checked, every failure named.
+/// Runs the matrix in `engine` against the axum API, then against the actix-web API: both pages
+/// each time, every case checked, every failure named.
 pub async fn run(engine: Engine) {
     let api_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let api_port = api_listener.local_addr().unwrap().port();
+    let axum_port = api_listener.local_addr().unwrap().port();
     let page_listener = tokio::net::TcpListener::bind(("127.0.0.1", PAGE_PORT))
         .await
         .unwrap_or_else(|e| panic!("the page server needs port {PAGE_PORT}: {e}"));
     tokio::spawn(async move { axum::serve(api_listener, api()).await.unwrap() });
-    tokio::spawn(async move { axum::serve(page_listener, pages(api_port)).await.unwrap() });
+    tokio::spawn(async move { axum::serve(page_listener, pages()).await.unwrap() });
+    let actix_port = actix_api();
 
     let driver = Driver::start(engine).await;
     let session = driver.session().await;
-    let mut results = BTreeMap::new();
-    for host in [LOCALHOST, SUBDOMAIN] {
-        let url = format!("http://{host}:{PAGE_PORT}/page/{host}");
-        let text = session.results(&url).await;
-        let list: Vec<Value> = serde_json::from_str(&text).expect("the runner writes JSON");
-        results.extend(
-            list.into_iter()
-                .map(|result| (result["name"].as_str().unwrap().to_owned(), result)),
-        );
+    let mut failures = Vec::new();
+    // Each server has its own port, so the browser's preflight cache keeps them apart.
+    for (server, api_port) in [("axum", axum_port), ("actix-web", actix_port)] {
+        RECEIVED.lock().unwrap().clear();
+        HANDLED.lock().unwrap().clear();
+        let mut results = BTreeMap::new();
+        for host in [LOCALHOST, SUBDOMAIN] {
+            let url = format!("http://{host}:{PAGE_PORT}/page/{api_port}/{host}");
+            let text = session.results(&url).await;
+            let list: Vec<Value> = serde_json::from_str(&text).expect("the runner writes JSON");
+            results.extend(
+                list.into_iter()
+                    .map(|result| (result["name"].as_str().unwrap().to_owned(), result)),
+            );
+        }
+        failures.extend(CASES.iter().flat_map(|case| {
+            check(engine, case, results.get(case.path))
+                .into_iter()
+                .map(move |problem| {
+                    format!("{server}: {} (page {}): {problem}", case.path, case.page)
+                })
+        }));
     }
     let version = session.version.clone();
     session.end().await;
 
-    let failures: Vec<String> = CASES
-        .iter()
-        .flat_map(|case| {
-            check(engine, case, results.get(case.path))
-                .into_iter()
-                .map(move |problem| format!("{} (page {}): {problem}", case.path, case.page))
-        })
-        .collect();
     assert!(
         CASES.len() >= 30,
         "the matrix has {} cases, fewer than 30",
@@ -456,14 +517,14 @@ pub async fn run(engine: Engine) {
     );
     assert!(
         failures.is_empty(),
-        "{} {version}: {} of {} cases failed:\n{}",
+        "{} {version}: {} of {} cases failed (the matrix runs on axum and on actix-web):\n{}",
         engine.name(),
         failures.len(),
-        CASES.len(),
+        2 * CASES.len(),
         failures.join("\n")
     );
     println!(
-        "{} {version}: {} cases, all as expected",
+        "{} {version}: {} cases on axum and on actix-web, all as expected",
         engine.name(),
         CASES.len()
     );
