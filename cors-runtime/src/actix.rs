@@ -280,18 +280,22 @@ impl HeaderLines for HeaderMap {
     type Value = HeaderValue;
     type Lines<'r> = &'r [HeaderValue];
 
+    #[inline]
     fn bytes(value: &HeaderValue) -> &[u8] {
         value.as_bytes()
     }
 
+    #[inline]
     fn policy_value(value: &Value) -> &HeaderValue {
         value.actix()
     }
 
+    #[inline]
     fn lines(&self, name: Name) -> &[HeaderValue] {
         self.get_all(actix_name(name)).as_slice()
     }
 
+    #[inline]
     fn values<'r>(lines: &&'r [HeaderValue]) -> impl Iterator<Item = &'r HeaderValue>
     where
         Self: 'r,
@@ -299,23 +303,28 @@ impl HeaderLines for HeaderMap {
         lines.iter()
     }
 
+    #[inline]
     fn is_empty(&self) -> bool {
         HeaderMap::is_empty(self)
     }
 
+    #[inline]
     fn insert(&mut self, name: Name, value: HeaderValue) {
         HeaderMap::insert(self, actix_name(name), value);
     }
 
+    #[inline]
     fn append(&mut self, name: Name, value: HeaderValue) {
         HeaderMap::append(self, actix_name(name), value);
     }
 
+    #[inline]
     fn remove(&mut self, name: Name) {
         HeaderMap::remove(self, actix_name(name));
     }
 }
 
+#[inline(always)]
 fn actix_name(name: Name) -> HeaderName {
     header_name!(actix_web::http::header, name)
 }

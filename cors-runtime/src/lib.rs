@@ -39,10 +39,12 @@
 //!
 //! - `tower`: `CorsLayer`, a tower layer for axum, hyper and tonic, and tower's `Layer` trait
 //!   re-exported.
+//! - `actix`: `actix::Cors`, a middleware for actix-web 4 (`App::wrap`, `Scope::wrap`,
+//!   `Resource::wrap`), which reads actix-web's own header types as they are.
 //! - `config`: origins from configuration, checked at startup by the rules the compiler
-//!   applies: `CorsPolicy::with_origins` and `ConfigError`; with `tower`, also
-//!   `CorsLayer::reloadable`, whose policy can be replaced while it serves. It brings the
-//!   Public Suffix List and IDNA data into the binary.
+//!   applies: `CorsPolicy::with_origins` and `ConfigError`; with `tower` or `actix`, also
+//!   `CorsLayer::reloadable` or `actix::Cors::reloadable`, whose policy can be replaced while it
+//!   serves. It brings the Public Suffix List and IDNA data into the binary.
 //! - `tracing`: one DEBUG event, target `cors_runtime`, for each refused preflight and each
 //!   actual request whose `Origin` is refused, with the fields `origin`, `method`, `header` (as
 //!   they apply, each cut to 128 bytes) and `reason`. Allowed requests emit nothing.
@@ -51,7 +53,7 @@
 //!
 //! # `static`, not `const`
 //!
-//! Declare policies `static`: a `CorsPolicy` holds `http::HeaderValue`s, which Rust never
+//! Declare policies `static`: a `CorsPolicy` holds header values, which Rust never
 //! promotes from a `const` to a `'static` reference, so `API.layer()` on a `const API` fails
 //! with E0716 (temporary value dropped while borrowed).
 #![cfg_attr(docsrs, feature(doc_cfg))]

@@ -130,18 +130,22 @@ impl HeaderLines for HeaderMap {
     type Value = HeaderValue;
     type Lines<'r> = GetAll<'r, HeaderValue>;
 
+    #[inline]
     fn bytes(value: &HeaderValue) -> &[u8] {
         value.as_bytes()
     }
 
+    #[inline]
     fn policy_value(value: &Value) -> &HeaderValue {
         value.http()
     }
 
+    #[inline]
     fn lines(&self, name: Name) -> GetAll<'_, HeaderValue> {
         self.get_all(http_name(name))
     }
 
+    #[inline]
     fn values<'r>(lines: &GetAll<'r, HeaderValue>) -> impl Iterator<Item = &'r HeaderValue>
     where
         Self: 'r,
@@ -159,23 +163,28 @@ impl HeaderLines for HeaderMap {
                 .is_some_and(|value| value == "true")
     }
 
+    #[inline]
     fn is_empty(&self) -> bool {
         HeaderMap::is_empty(self)
     }
 
+    #[inline]
     fn insert(&mut self, name: Name, value: HeaderValue) {
         HeaderMap::insert(self, http_name(name), value);
     }
 
+    #[inline]
     fn append(&mut self, name: Name, value: HeaderValue) {
         HeaderMap::append(self, http_name(name), value);
     }
 
+    #[inline]
     fn remove(&mut self, name: Name) {
         HeaderMap::remove(self, http_name(name));
     }
 }
 
+#[inline(always)]
 fn http_name(name: Name) -> HeaderName {
     header_name!(http::header, name)
 }
