@@ -64,10 +64,13 @@ impl Subscriber for Recorder {
 
 /// The events `check` emits for one request, each as its fields.
 fn events(method: &Method, request: &cors_runtime::http::HeaderMap) -> Vec<Vec<(String, String)>> {
+    recorded(|| drop(API.check(method, request)))
+}
+
+/// The events `work` emits, each as its fields.
+fn recorded(work: impl FnOnce()) -> Vec<Vec<(String, String)>> {
     let recorder = Recorder::default();
-    tracing::subscriber::with_default(recorder.clone(), || {
-        let _ = API.check(method, request);
-    });
+    tracing::subscriber::with_default(recorder.clone(), work);
     let taken = std::mem::take(&mut *recorder.0.lock().unwrap());
     taken
         .into_iter()
@@ -143,6 +146,46 @@ fn each_refusal_is_one_debug_event_with_its_fields() {
             ("reason", "more than one Origin header"),
         ])]
     );
+}
+
+#[test]
+fn the_actix_middleware_emits_the_events_check_does() {
+    use actix_web::dev::{Service, ServiceRequest, Transform, fn_service};
+
+    let handler = fn_service(|request: ServiceRequest| async {
+        Ok::<_, actix_web::Error>(request.into_response(actix_web::HttpResponse::Ok().finish()))
+    });
+    let service = cors_tests::now(API.actix().new_transform(handler)).unwrap();
+    let app = "https://app.example.com";
+    let requests: [(Method, &[(&str, &str)]); 4] = [
+        (
+            Method::OPTIONS,
+            &[
+                ("origin", "https://evil.example"),
+                ("access-control-request-method", "PUT"),
+            ],
+        ),
+        (
+            Method::OPTIONS,
+            &[
+                ("origin", app),
+                ("access-control-request-method", "PUT"),
+                ("access-control-request-headers", "x-secret"),
+            ],
+        ),
+        (Method::GET, &[("origin", "https://evil.example")]),
+        (Method::GET, &[("origin", app)]),
+    ];
+    for (refused, (method, pairs)) in [true, true, true, false].into_iter().zip(requests) {
+        let expected = events(
+            &method,
+            cors_tests::request(method.clone(), pairs).headers(),
+        );
+        assert_eq!(expected.len(), usize::from(refused), "{method} {pairs:?}");
+        let request = cors_tests::actix_request(&method, pairs);
+        let seen = recorded(|| drop(cors_tests::now(service.call(request))));
+        assert_eq!(seen, expected, "{method} {pairs:?}");
+    }
 }
 
 #[test]
