@@ -123,6 +123,7 @@ macro_rules! header_name {
         }
     }};
 }
+#[cfg(feature = "actix")]
 pub(crate) use header_name;
 
 /// `http` 1.x, which axum, hyper, tonic and tower speak.
