@@ -11,21 +11,12 @@ pub(crate) struct VaryOn {
     pub private_network: bool,
 }
 
-/// The names, each with its line for a response whose `Vary` lacks only it.
-static NAMES: [(&str, Value); 4] = [
-    ("Origin", Value::from_static("Origin")),
-    (
-        "Access-Control-Request-Method",
-        Value::from_static("Access-Control-Request-Method"),
-    ),
-    (
-        "Access-Control-Request-Headers",
-        Value::from_static("Access-Control-Request-Headers"),
-    ),
-    (
-        "Access-Control-Request-Private-Network",
-        Value::from_static("Access-Control-Request-Private-Network"),
-    ),
+/// The names, each also the line for a response whose `Vary` lacks only it.
+static NAMES: [Value; 4] = [
+    Value::from_static("Origin"),
+    Value::from_static("Access-Control-Request-Method"),
+    Value::from_static("Access-Control-Request-Headers"),
+    Value::from_static("Access-Control-Request-Private-Network"),
 ];
 
 /// One line for the common case of a response without `Vary`, indexed by
@@ -64,14 +55,15 @@ impl VaryOn {
                 let lines = headers.lines(Name::Vary);
                 H::values(&lines).next().is_some().then(|| {
                     let mut missing = self.applies();
-                    for (missing, (name, _)) in missing.iter_mut().zip(&NAMES) {
-                        *missing = *missing && !lists(H::values(&lines).map(H::bytes), name);
+                    for (missing, name) in missing.iter_mut().zip(&NAMES) {
+                        *missing =
+                            *missing && !lists(H::values(&lines).map(H::bytes), name.as_bytes());
                     }
                     missing
                 })
             };
             if let Some(missing) = missing {
-                for ((_, line), missing) in NAMES.iter().zip(missing) {
+                for (line, missing) in NAMES.iter().zip(missing) {
                     if missing {
                         headers.append(Name::Vary, H::policy_value(line).clone());
                     }
@@ -82,17 +74,17 @@ impl VaryOn {
         let line = if self.preflight {
             &PREFLIGHT_LINES[usize::from(self.origin) | usize::from(self.private_network) << 1]
         } else {
-            &NAMES[0].1
+            &NAMES[0]
         };
         headers.append(Name::Vary, H::policy_value(line).clone());
     }
 }
 
-fn lists<'a>(mut lines: impl Iterator<Item = &'a [u8]>, name: &str) -> bool {
+fn lists<'a>(mut lines: impl Iterator<Item = &'a [u8]>, name: &[u8]) -> bool {
     lines.any(|line| {
         line.split(|&b| b == b',').any(|element| {
             let element = element.trim_ascii();
-            element == b"*" || element.eq_ignore_ascii_case(name.as_bytes())
+            element == b"*" || element.eq_ignore_ascii_case(name)
         })
     })
 }
