@@ -7,11 +7,11 @@
 
 use std::borrow::Borrow;
 
-use cors_rules::Key;
+use cors_rules::fetch::{NORMALIZED_METHODS, is_forbidden_method, normalize_method};
 use cors_rules::origin::OriginPattern;
 use cors_rules::rules;
-use cors_rules::syntax::{NORMALIZED_METHODS, is_forbidden_method, normalize_method};
-use proc_macro2::Span;
+use cors_rules::{AnyOr, Key};
+use proc_macro2::{Span, TokenStream};
 use syn::{Ident, Lit, LitStr};
 
 use crate::errors::{Errors, Place};
@@ -19,53 +19,61 @@ use crate::parse::{Entry, EnvVar, Item, Value};
 
 /// A value with the span of the token it came from.
 #[derive(Clone, Debug)]
-pub struct Spanned<T> {
-    pub value: T,
-    pub span: Span,
+pub(crate) struct Spanned<T> {
+    pub(crate) value: T,
+    pub(crate) span: Span,
 }
 
 /// A key that was set, with where.
 #[derive(Debug)]
-pub struct Setting<T> {
-    pub key: Ident,
+pub(crate) struct Setting<T> {
+    pub(crate) key: Ident,
     /// Where the key stands among the entries, to report a conflict at the later key.
-    pub position: usize,
+    pub(crate) position: usize,
     /// The span of the whole value.
-    pub span: Span,
-    pub value: T,
+    pub(crate) span: Span,
+    pub(crate) value: T,
 }
 
-/// `*`, or a list.
+/// Names, each with its span.
+pub(crate) type Names = Vec<Spanned<String>>;
+
+/// `allow_methods`: `*`, or methods normalized as browsers normalize them.
 #[derive(Debug)]
-pub enum AnyOr<T> {
-    Any,
-    List(Vec<Spanned<T>>),
-}
+pub(crate) struct Methods(pub(crate) AnyOr<Names>);
 
 /// `allow_headers`, whose list may hold `*` beside names (`[*, "authorization"]`).
 #[derive(Debug)]
-pub struct RequestHeaders {
+pub(crate) struct RequestHeaders {
     /// Where `*` was written, if it was.
-    pub any: Option<Span>,
+    pub(crate) any: Option<Span>,
     /// Lowercase names.
-    pub names: Vec<Spanned<String>>,
+    pub(crate) names: Names,
 }
 
-/// `allow_origins`: `*`, or the patterns.
+/// `expose_headers`: `*`, or lowercase names.
 #[derive(Debug)]
-pub enum Origins {
-    Any,
-    List(Vec<Origin>),
-}
+pub(crate) struct ExposedHeaders(pub(crate) AnyOr<Names>);
+
+/// `max_age`: seconds, range-checked by validation.
+#[derive(Debug)]
+pub(crate) struct MaxAge(pub(crate) u64);
+
+/// `preflight_success_status`: checked by validation.
+#[derive(Debug)]
+pub(crate) struct SuccessStatus(pub(crate) u64);
+
+/// `allow_origins`: `*`, or the patterns.
+pub(crate) type Origins = AnyOr<Vec<Origin>>;
 
 /// An origin pattern of the policy, and where it came from.
 #[derive(Debug)]
-pub struct Origin {
-    pub pattern: OriginPattern,
+pub(crate) struct Origin {
+    pub(crate) pattern: OriginPattern,
     /// The literal, or the `env(…)` that read it.
-    pub place: Place,
+    pub(crate) place: Place,
     /// The environment variable it was read from, if it was.
-    pub variable: Option<String>,
+    pub(crate) variable: Option<String>,
 }
 
 impl Borrow<OriginPattern> for Origin {
@@ -76,7 +84,7 @@ impl Borrow<OriginPattern> for Origin {
 
 impl Origin {
     /// A message about this origin, naming the variable it came from.
-    pub fn message(&self, problem: impl std::fmt::Display) -> String {
+    pub(crate) fn message(&self, problem: impl std::fmt::Display) -> String {
         match &self.variable {
             Some(name) => from_variable(name, problem),
             None => problem.to_string(),
@@ -88,44 +96,75 @@ fn from_variable(name: &str, problem: impl std::fmt::Display) -> String {
     format!("environment variable `{name}`: {problem}")
 }
 
-/// The policy as written, normalized. Defaults are applied in [`crate::expand`].
+/// The policy as written, normalized. Defaults are the runtime's.
 #[derive(Debug)]
-pub struct Policy {
-    /// Who may read responses.
-    pub allow_origins: Setting<Origins>,
+pub(crate) struct Policy {
+    /// Who may read responses; `None` when it is missing or could not be read, which is
+    /// already reported: the rules that need it are then skipped, every other rule still runs.
+    pub(crate) allow_origins: Option<Setting<Origins>>,
     /// Every other key.
-    pub options: Options,
+    pub(crate) options: Options,
     /// The environment variables read, so the generated code can make cargo track them.
-    pub variables: Vec<String>,
+    pub(crate) variables: Vec<String>,
 }
 
-/// The keys besides `allow_origins`; an absent key is `None`.
-#[derive(Debug, Default)]
-pub struct Options {
-    /// Methods a preflight may ask for, normalized as browsers do.
-    pub allow_methods: Option<Setting<AnyOr<String>>>,
-    /// Request headers a preflight may ask for.
-    pub allow_headers: Option<Setting<RequestHeaders>>,
-    /// Response headers scripts may read, lowercase.
-    pub expose_headers: Option<Setting<AnyOr<String>>>,
-    /// Cookies and HTTP authentication.
-    pub allow_credentials: Option<Setting<bool>>,
-    /// Seconds a browser may cache a preflight; range-checked by validation.
-    pub max_age: Option<Setting<u64>>,
-    /// Answer Private Network Access preflights.
-    pub allow_private_network: Option<Setting<bool>>,
-    /// Status of a successful preflight; checked by validation.
-    pub preflight_success_status: Option<Setting<u64>>,
-    /// Opt-in: non-secure origins together with credentials.
-    pub dangerously_allow_insecure_origins: Option<Setting<bool>>,
-    /// Opt-in: `*.` on a public suffix together with credentials.
-    pub dangerously_allow_public_suffix_subdomains: Option<Setting<bool>>,
+/// What a key's lowered value answers with: written out by [`crate::expand`], which alone knows
+/// the runtime's types.
+pub(crate) trait Answer {
+    /// The value of the runtime's field named after the key, through `private`.
+    fn answer(&self, private: &TokenStream) -> TokenStream;
+}
+
+/// Declares [`Options`] from one table of the keys besides `allow_origins`: the field (named as
+/// the key is written, as is the runtime's field for it), the type its value lowers to, and the
+/// function that lowers it. A key of [`Key`] missing here does not compile.
+macro_rules! options {
+    ($($key:ident => $field:ident: $type:ty = $lower:expr,)*) => {
+        /// The keys besides `allow_origins`; an absent key is `None`.
+        #[derive(Debug, Default)]
+        pub(crate) struct Options {
+            $(pub(crate) $field: Option<Setting<$type>>,)*
+        }
+
+        impl Options {
+            /// Lowers the value of `which` into its field; `allow_origins` is not an option.
+            fn set(&mut self, which: Key, key: &Ident, position: usize, value: &Value, errors: &mut Errors) {
+                let span = value.span();
+                match which {
+                    Key::AllowOrigins => {}
+                    $(Key::$key => {
+                        self.$field = $lower(which, value, errors)
+                            .map(|value| Setting { key: key.clone(), position, span, value });
+                    })*
+                }
+            }
+
+            /// Visits each key that was set, with its value.
+            pub(crate) fn each_set(&self, mut visit: impl FnMut(Key, &dyn Answer)) {
+                $(if let Some(setting) = &self.$field {
+                    visit(Key::$key, &setting.value);
+                })*
+            }
+        }
+    };
+}
+
+options! {
+    AllowMethods => allow_methods: Methods = lower_methods,
+    AllowHeaders => allow_headers: RequestHeaders = lower_request_headers,
+    ExposeHeaders => expose_headers: ExposedHeaders = lower_expose_headers,
+    AllowCredentials => allow_credentials: bool = lower_bool,
+    MaxAge => max_age: MaxAge = lower_max_age,
+    AllowPrivateNetwork => allow_private_network: bool = lower_bool,
+    PreflightSuccessStatus => preflight_success_status: SuccessStatus = lower_status,
+    DangerouslyAllowInsecureOrigins => dangerously_allow_insecure_origins: bool = lower_bool,
+    DangerouslyAllowPublicSuffixSubdomains => dangerously_allow_public_suffix_subdomains: bool = lower_bool,
 }
 
 impl Policy {
-    /// Lowers the entries, reporting every problem of shape; `None` when `allow_origins` is
-    /// missing, since nothing can be checked against it.
-    pub fn lower(entries: Vec<Entry>, errors: &mut Errors) -> Option<Self> {
+    /// Lowers the entries, reporting every problem of shape. Every key is lowered whatever
+    /// happened to the others, so that one build reports them all.
+    pub(crate) fn lower(entries: Vec<Entry>, errors: &mut Errors) -> Self {
         let mut allow_origins = None;
         let mut options = Options::default();
         let mut variables = Vec::new();
@@ -153,90 +192,52 @@ impl Policy {
                 continue;
             }
             given.push((which, key.clone()));
-            let span = value.span();
-            // Lowers the value, then stores it in the field for this key.
-            macro_rules! set {
-                ($field:ident, $lowered:expr) => {{
-                    let lowered = $lowered.map(|value| Setting {
+            if which == Key::AllowOrigins {
+                let span = value.span();
+                allow_origins =
+                    lower_origins(&value, &mut variables, errors).map(|value| Setting {
                         key: key.clone(),
                         position,
                         span,
                         value,
                     });
-                    options.$field = lowered;
-                }};
-            }
-            match which {
-                Key::AllowOrigins => {
-                    allow_origins =
-                        lower_origins(&value, &mut variables, errors).map(|value| Setting {
-                            key: key.clone(),
-                            position,
-                            span,
-                            value,
-                        });
-                }
-                Key::AllowMethods => set!(allow_methods, lower_methods(&value, errors)),
-                Key::AllowHeaders => set!(allow_headers, lower_request_headers(&value, errors)),
-                Key::ExposeHeaders => set!(expose_headers, lower_expose_headers(&value, errors)),
-                Key::AllowCredentials => set!(allow_credentials, lower_bool(which, &value, errors)),
-                Key::MaxAge => set!(max_age, lower_integer(which, &value, errors)),
-                Key::AllowPrivateNetwork => {
-                    set!(allow_private_network, lower_bool(which, &value, errors));
-                }
-                Key::PreflightSuccessStatus => {
-                    set!(
-                        preflight_success_status,
-                        lower_integer(which, &value, errors)
-                    );
-                }
-                Key::DangerouslyAllowInsecureOrigins => {
-                    set!(
-                        dangerously_allow_insecure_origins,
-                        lower_bool(which, &value, errors)
-                    );
-                }
-                Key::DangerouslyAllowPublicSuffixSubdomains => set!(
-                    dangerously_allow_public_suffix_subdomains,
-                    lower_bool(which, &value, errors)
-                ),
+            } else {
+                options.set(which, &key, position, &value, errors);
             }
         }
-        let Some(allow_origins) = allow_origins else {
-            if given.iter().any(|(key, _)| *key == Key::AllowOrigins) {
-                return None; // given, or misspelt, but wrong: already reported
-            }
+        if !given.iter().any(|(key, _)| *key == Key::AllowOrigins) {
             errors.push(
                 Span::call_site(),
                 "missing `allow_origins`: list the origins that may read responses, such as \
                  `allow_origins: [\"https://app.example.com\"]`, or write `allow_origins: *`",
             );
-            return None;
-        };
-        Some(Self {
+        }
+        Self {
             allow_origins,
             options,
             variables,
-        })
-    }
-
-    /// Whether `allow_credentials: true`.
-    pub fn credentials(&self) -> bool {
-        is_true(self.options.allow_credentials.as_ref())
-    }
-
-    /// The patterns, none for `allow_origins: *`.
-    pub fn origins(&self) -> Option<&[Origin]> {
-        match &self.allow_origins.value {
-            Origins::Any => None,
-            Origins::List(list) => Some(list),
         }
     }
 
+    /// Whether `allow_credentials: true`.
+    pub(crate) fn credentials(&self) -> bool {
+        is_true(self.options.allow_credentials.as_ref())
+    }
+
+    /// `*` or the patterns; `None` when `allow_origins` could not be read.
+    pub(crate) fn origins(&self) -> Option<AnyOr<&[Origin]>> {
+        self.allow_origins
+            .as_ref()
+            .map(|setting| match &setting.value {
+                AnyOr::Any => AnyOr::Any,
+                AnyOr::List(list) => AnyOr::List(&list[..]),
+            })
+    }
+
     /// What the origin rules need to know about the rest of the policy.
-    pub fn origin_settings(&self) -> rules::Settings {
+    pub(crate) fn origin_context(&self) -> rules::OriginContext {
         let o = &self.options;
-        rules::Settings {
+        rules::OriginContext {
             credentials: self.credentials(),
             private_network: is_true(o.allow_private_network.as_ref()),
             insecure_opt_in: o
@@ -251,7 +252,7 @@ impl Policy {
     }
 }
 
-pub fn is_true(setting: Option<&Setting<bool>>) -> bool {
+pub(crate) fn is_true(setting: Option<&Setting<bool>>) -> bool {
     setting.is_some_and(|setting| setting.value)
 }
 
@@ -287,17 +288,11 @@ fn string(lit: &LitStr, errors: &mut Errors) -> Option<String> {
     None
 }
 
-/// A value that is `*` or `[…]`.
-enum StarOr<'v> {
-    Star,
-    Items(&'v [Item]),
-}
-
 /// Reads `*` or `[…]`; any other value is reported as the wrong kind.
-fn star_or_items<'v>(value: &'v Value, errors: &mut Errors, key: Key) -> Option<StarOr<'v>> {
+fn star_or_items<'v>(value: &'v Value, errors: &mut Errors, key: Key) -> Option<AnyOr<&'v [Item]>> {
     match value {
-        Value::Star(_) => Some(StarOr::Star),
-        Value::List { items, .. } => Some(StarOr::Items(items)),
+        Value::Star(_) => Some(AnyOr::Any),
+        Value::List { items, .. } => Some(AnyOr::List(items)),
         _ => {
             wrong_kind(errors, key, value);
             None
@@ -323,8 +318,9 @@ fn lower_origins(
     if let Value::Env(var) = value {
         // The whole list from the environment: `*` alone there means any origin.
         let elements = read_variable(var, variables, errors)?;
-        let rules::Configured::List { patterns, problems } = rules::read_list(&elements) else {
-            return Some(Origins::Any);
+        let AnyOr::List(rules::ReadList { patterns, problems }) = rules::read_list(&elements)
+        else {
+            return Some(AnyOr::Any);
         };
         let name = var.name.value();
         for problem in &problems {
@@ -341,10 +337,10 @@ fn lower_origins(
                 variable: Some(name.clone()),
             })
             .collect();
-        return Some(Origins::List(origins));
+        return Some(AnyOr::List(origins));
     }
-    let StarOr::Items(items) = star_or_items(value, errors, Key::AllowOrigins)? else {
-        return Some(Origins::Any);
+    let AnyOr::List(items) = star_or_items(value, errors, Key::AllowOrigins)? else {
+        return Some(AnyOr::Any);
     };
     if items.is_empty() {
         errors.push(value.span(), rules::empty_list());
@@ -367,7 +363,8 @@ fn lower_origins(
         return None;
     }
     let mut origins = Vec::new();
-    let mut read_any = false;
+    // Whether some variable had an element, and whether some could not be read at all.
+    let (mut read_any, mut unread) = (false, false);
     for item in items {
         match item {
             Item::Str(lit) => match string(lit, errors).map(|text| rules::parse_element(&text)) {
@@ -379,12 +376,13 @@ fn lower_origins(
                 Some(Err(problem)) => errors.push(lit.span(), problem),
                 None => {}
             },
-            Item::Env(var) => {
-                if let Some(elements) = read_variable(var, variables, errors) {
+            Item::Env(var) => match read_variable(var, variables, errors) {
+                Some(elements) => {
                     read_any |= !elements.is_empty();
                     lower_variable(var, &elements, &mut origins, errors);
                 }
-            }
+                None => unread = true,
+            },
             Item::Star(star) => errors.push(star.span, rules::star_among_origins()),
             Item::Ident(_) | Item::Other(_) => errors.push(
                 item.span(),
@@ -392,13 +390,16 @@ fn lower_origins(
             ),
         }
     }
-    // A list of variables that are all empty allows nothing, like `[]`.
+    // A list of variables that are all empty allows nothing, like `[]`; one that could not be
+    // read was reported already, and its value is unknown.
     let only_variables = items.iter().all(|item| matches!(item, Item::Env(_)));
     if only_variables && !read_any {
-        errors.push(value.span(), rules::empty_list());
+        if !unread {
+            errors.push(value.span(), rules::empty_list());
+        }
         return None;
     }
-    Some(Origins::List(origins))
+    Some(AnyOr::List(origins))
 }
 
 /// Whether a list element is `*` or `"*"`, which only `allow_origins: *` means.
@@ -462,9 +463,9 @@ fn lower_variable(
     }
 }
 
-fn lower_methods(value: &Value, errors: &mut Errors) -> Option<AnyOr<String>> {
-    let StarOr::Items(items) = star_or_items(value, errors, Key::AllowMethods)? else {
-        return Some(AnyOr::Any);
+fn lower_methods(key: Key, value: &Value, errors: &mut Errors) -> Option<Methods> {
+    let AnyOr::List(items) = star_or_items(value, errors, key)? else {
+        return Some(Methods(AnyOr::Any));
     };
     let mut methods = Vec::new();
     for item in items {
@@ -502,7 +503,7 @@ fn lower_methods(value: &Value, errors: &mut Errors) -> Option<AnyOr<String>> {
             span: item.span(),
         });
     }
-    Some(AnyOr::List(methods))
+    Some(Methods(AnyOr::List(methods)))
 }
 
 /// Why a method written as a bare name cannot stand as written: browsers upper-case only six
@@ -552,8 +553,8 @@ fn header_name(item: &Item, errors: &mut Errors) -> Option<Spanned<String>> {
     }
 }
 
-fn lower_request_headers(value: &Value, errors: &mut Errors) -> Option<RequestHeaders> {
-    let StarOr::Items(items) = star_or_items(value, errors, Key::AllowHeaders)? else {
+fn lower_request_headers(key: Key, value: &Value, errors: &mut Errors) -> Option<RequestHeaders> {
+    let AnyOr::List(items) = star_or_items(value, errors, key)? else {
         return Some(RequestHeaders {
             any: Some(value.span()),
             names: Vec::new(),
@@ -574,9 +575,9 @@ fn lower_request_headers(value: &Value, errors: &mut Errors) -> Option<RequestHe
     Some(headers)
 }
 
-fn lower_expose_headers(value: &Value, errors: &mut Errors) -> Option<AnyOr<String>> {
-    let StarOr::Items(items) = star_or_items(value, errors, Key::ExposeHeaders)? else {
-        return Some(AnyOr::Any);
+fn lower_expose_headers(key: Key, value: &Value, errors: &mut Errors) -> Option<ExposedHeaders> {
+    let AnyOr::List(items) = star_or_items(value, errors, key)? else {
+        return Some(ExposedHeaders(AnyOr::Any));
     };
     let mut names = Vec::new();
     for item in items {
@@ -590,7 +591,7 @@ fn lower_expose_headers(value: &Value, errors: &mut Errors) -> Option<AnyOr<Stri
             names.push(name);
         }
     }
-    Some(AnyOr::List(names))
+    Some(ExposedHeaders(AnyOr::List(names)))
 }
 
 fn lower_bool(key: Key, value: &Value, errors: &mut Errors) -> Option<bool> {
@@ -599,6 +600,14 @@ fn lower_bool(key: Key, value: &Value, errors: &mut Errors) -> Option<bool> {
     }
     wrong_kind(errors, key, value);
     None
+}
+
+fn lower_max_age(key: Key, value: &Value, errors: &mut Errors) -> Option<MaxAge> {
+    lower_integer(key, value, errors).map(MaxAge)
+}
+
+fn lower_status(key: Key, value: &Value, errors: &mut Errors) -> Option<SuccessStatus> {
+    lower_integer(key, value, errors).map(SuccessStatus)
 }
 
 fn lower_integer(key: Key, value: &Value, errors: &mut Errors) -> Option<u64> {
@@ -645,7 +654,7 @@ mod tests {
     use crate::parse::Input;
 
     /// Lowers `source`, returning the policy and every error message.
-    pub fn lower(source: &str) -> (Option<Policy>, Vec<String>) {
+    pub(crate) fn lower(source: &str) -> (Policy, Vec<String>) {
         let tokens = format!("(krate) {source}").parse().unwrap();
         let entries = Input::read(tokens).unwrap().entries.unwrap();
         let mut errors = Errors::default();
@@ -665,9 +674,8 @@ mod tests {
                allow_headers: ["Content-Type", *], expose_headers: ["X-Request-Id"]"#,
         );
         assert!(errors.is_empty(), "{errors:?}");
-        let policy = policy.unwrap();
         let Some(Setting {
-            value: AnyOr::List(methods),
+            value: Methods(AnyOr::List(methods)),
             ..
         }) = &policy.options.allow_methods
         else {
@@ -686,7 +694,7 @@ mod tests {
             r#"allow_origin: ["https://a.example"], allow_credentials: yes, max_age: -5,
                allow_methods: [PUT, *], allow_methods: [GET], frobnicate: true"#,
         );
-        assert!(policy.is_none());
+        assert!(policy.allow_origins.is_none());
         assert_eq!(
             errors,
             [
@@ -714,9 +722,9 @@ mod tests {
         );
         assert!(errors[1].starts_with("method `Purge` written as a bare name"));
         let Some(Setting {
-            value: AnyOr::List(methods),
+            value: Methods(AnyOr::List(methods)),
             ..
-        }) = &policy.unwrap().options.allow_methods
+        }) = &policy.options.allow_methods
         else {
             panic!()
         };
@@ -746,7 +754,7 @@ mod tests {
     fn a_star_alone_in_the_origin_list_points_to_the_wildcard() {
         for list in ["[\"*\"]", "[*]"] {
             let (policy, errors) = lower(&format!("allow_origins: {list}"));
-            assert!(policy.is_none());
+            assert!(policy.allow_origins.is_none());
             assert_eq!(errors.len(), 1);
             assert!(
                 errors[0]

@@ -7,13 +7,17 @@
 use std::collections::BTreeMap;
 use std::fmt::Display;
 
-use cors_rules::Key;
+use cors_rules::fetch::{
+    MAX_AGE_LIMIT, NEVER_EXPOSED_HEADERS, is_cors_response_header, is_forbidden_method,
+    is_forbidden_request_header,
+};
 use cors_rules::rules::{self, Subject};
-use cors_rules::syntax::{is_forbidden_method, is_token};
+use cors_rules::syntax::is_token;
+use cors_rules::{AnyOr, Key};
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote_spanned};
 
-use crate::ast::{AnyOr, Policy, Setting, Spanned};
+use crate::ast::{ExposedHeaders, Methods, Policy, Setting, Spanned};
 use crate::errors::Errors;
 
 type Rule = fn(&Policy, &mut Errors);
@@ -29,7 +33,7 @@ const RULES: &[Rule] = &[
     preflight_success_status,
 ];
 
-pub fn validate(policy: &Policy, errors: &mut Errors) {
+pub(crate) fn validate(policy: &Policy, errors: &mut Errors) {
     for rule in RULES {
         rule(policy, errors);
     }
@@ -37,37 +41,52 @@ pub fn validate(policy: &Policy, errors: &mut Errors) {
 
 /// The rules about origins, shared with `cors-runtime`'s configured origins: each problem is
 /// reported at the origin (or the option) it is about, and a conflict between two keys at the
-/// later one, with a note at the other.
+/// later one, with a note at the other. Nothing to check when `allow_origins` could not be read
+/// (that is reported already).
 fn origin_rules(policy: &Policy, errors: &mut Errors) {
-    let origins = policy.origins();
-    let options = &policy.options;
-    for (subject, problem) in rules::check(origins, policy.origin_settings()) {
+    let (Some(allow_origins), Some(origins)) = (&policy.allow_origins, policy.origins()) else {
+        return;
+    };
+    let origins = match origins {
+        AnyOr::Any => None,
+        AnyOr::List(list) => Some(list),
+    };
+    for (subject, problem) in rules::origin_problems(origins, policy.origin_context()) {
         match subject {
             Subject::Origin(index) => {
                 let origin = &origins.unwrap_or_default()[index];
                 errors.push(origin.place, origin.message(problem));
             }
-            Subject::Origins(other) => {
-                let setting = match other {
-                    Key::AllowCredentials => options.allow_credentials.as_ref(),
-                    _ => options.allow_private_network.as_ref(),
-                };
-                if let Some(setting) = setting {
-                    conflict(errors, setting, &policy.allow_origins, &problem.to_string());
+            Subject::AnyOriginWith(key) => {
+                if let Some(setting) = bool_setting(policy, key) {
+                    conflict(errors, setting, allow_origins, &problem.to_string());
                 }
             }
-            Subject::Option(key) => {
-                let setting = match key {
-                    Key::DangerouslyAllowInsecureOrigins => {
-                        options.dangerously_allow_insecure_origins.as_ref()
-                    }
-                    _ => options.dangerously_allow_public_suffix_subdomains.as_ref(),
-                };
-                if let Some(setting) = setting {
+            Subject::OptIn(key) => {
+                if let Some(setting) = bool_setting(policy, key) {
                     errors.push(setting.span, problem);
                 }
             }
         }
+    }
+}
+
+/// The setting of a key that takes `true` or `false`, if it was written.
+fn bool_setting(policy: &Policy, key: Key) -> Option<&Setting<bool>> {
+    let o = &policy.options;
+    match key {
+        Key::AllowCredentials => o.allow_credentials.as_ref(),
+        Key::AllowPrivateNetwork => o.allow_private_network.as_ref(),
+        Key::DangerouslyAllowInsecureOrigins => o.dangerously_allow_insecure_origins.as_ref(),
+        Key::DangerouslyAllowPublicSuffixSubdomains => {
+            o.dangerously_allow_public_suffix_subdomains.as_ref()
+        }
+        Key::AllowOrigins
+        | Key::AllowMethods
+        | Key::AllowHeaders
+        | Key::ExposeHeaders
+        | Key::MaxAge
+        | Key::PreflightSuccessStatus => None,
     }
 }
 
@@ -78,7 +97,7 @@ fn credentials_with_any_exposed_header(policy: &Policy, errors: &mut Errors) {
     else {
         return;
     };
-    if credentials.value && matches!(expose.value, AnyOr::Any) {
+    if credentials.value && matches!(expose.value, ExposedHeaders(AnyOr::Any)) {
         conflict(
             errors,
             credentials,
@@ -92,7 +111,7 @@ fn credentials_with_any_exposed_header(policy: &Policy, errors: &mut Errors) {
 
 fn method_names(policy: &Policy, errors: &mut Errors) {
     let Some(Setting {
-        value: AnyOr::List(methods),
+        value: Methods(AnyOr::List(methods)),
         ..
     }) = &policy.options.allow_methods
     else {
@@ -131,10 +150,7 @@ fn request_header_names(policy: &Policy, errors: &mut Errors) {
             continue;
         }
         let value = name.value.as_str();
-        if FORBIDDEN_REQUEST_HEADERS.contains(&value)
-            || value.starts_with("proxy-")
-            || value.starts_with("sec-")
-        {
+        if is_forbidden_request_header(value) {
             errors.push(
                 name.span,
                 format!(
@@ -142,10 +158,7 @@ fn request_header_names(policy: &Policy, errors: &mut Errors) {
                      it, so allowing it has no effect; remove it"
                 ),
             );
-        } else if value.starts_with("access-control-allow-")
-            || value == "access-control-max-age"
-            || value == "access-control-expose-headers"
-        {
+        } else if is_cors_response_header(value) {
             errors.push(
                 name.span,
                 format!(
@@ -160,15 +173,14 @@ fn request_header_names(policy: &Policy, errors: &mut Errors) {
 
 fn exposed_header_names(policy: &Policy, errors: &mut Errors) {
     let Some(Setting {
-        value: AnyOr::List(names),
+        value: ExposedHeaders(AnyOr::List(names)),
         ..
     }) = &policy.options.expose_headers
     else {
         return;
     };
     for name in names {
-        if check_token(name, errors) && matches!(name.value.as_str(), "set-cookie" | "set-cookie2")
-        {
+        if check_token(name, errors) && NEVER_EXPOSED_HEADERS.contains(&name.value.as_str()) {
             errors.push(
                 name.span,
                 format!(
@@ -186,13 +198,13 @@ fn max_age_range(policy: &Policy, errors: &mut Errors) {
     let Some(max_age) = &policy.options.max_age else {
         return;
     };
-    if max_age.value > 86_400 {
+    let seconds = max_age.value.0;
+    if seconds > MAX_AGE_LIMIT {
         errors.push(
             max_age.span,
             format!(
-                "`max_age: {}` is more than a day; browsers cap it (Chromium at 7200 s, Firefox \
-                 at 86400 s), so write at most `86400`",
-                max_age.value
+                "`max_age: {seconds}` is more than a day; browsers cap it (Chromium at 7200 s, \
+                 Firefox at 86400 s), so write at most `{MAX_AGE_LIMIT}`"
             ),
         );
     }
@@ -202,43 +214,17 @@ fn preflight_success_status(policy: &Policy, errors: &mut Errors) {
     let Some(status) = &policy.options.preflight_success_status else {
         return;
     };
-    if !matches!(status.value, 200 | 204) {
+    let code = status.value.0;
+    if !matches!(code, 200 | 204) {
         errors.push(
             status.span,
             format!(
-                "`preflight_success_status: {}` is not allowed; write `204` (the default) or \
-                 `200` for old clients that reject 204",
-                status.value
+                "`preflight_success_status: {code}` is not allowed; write `204` (the default) or \
+                 `200` for old clients that reject 204"
             ),
         );
     }
 }
-
-/// The names browsers never let scripts set (Fetch's forbidden request-header names, less the
-/// `proxy-` and `sec-` prefixes checked beside it).
-const FORBIDDEN_REQUEST_HEADERS: [&str; 21] = [
-    "accept-charset",
-    "accept-encoding",
-    "access-control-request-headers",
-    "access-control-request-method",
-    "connection",
-    "content-length",
-    "cookie",
-    "cookie2",
-    "date",
-    "dnt",
-    "expect",
-    "host",
-    "keep-alive",
-    "origin",
-    "referer",
-    "set-cookie",
-    "te",
-    "trailer",
-    "transfer-encoding",
-    "upgrade",
-    "via",
-];
 
 /// Reports a name that is not a token; true when it is one.
 fn check_token(name: &Spanned<String>, errors: &mut Errors) -> bool {
@@ -301,7 +287,7 @@ mod tests {
         let tokens = format!("(krate) {source}").parse().unwrap();
         let entries = Input::read(tokens).unwrap().entries.unwrap();
         let mut errors = Errors::default();
-        let policy = Policy::lower(entries, &mut errors).unwrap();
+        let policy = Policy::lower(entries, &mut errors);
         validate(&policy, &mut errors);
         errors
             .into_result()

@@ -7,11 +7,8 @@
 use std::fmt;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
+use crate::limits::MAX_PATTERN_LENGTH;
 use crate::problem::{Problem, ProblemKind};
-
-/// The longest pattern accepted: a scheme, `://`, a 253-byte host and a port leave no reason
-/// for more, and a longer `Origin` is not something a browser sends.
-pub const MAX_PATTERN_LENGTH: usize = 326;
 
 /// A parsed, canonical origin pattern.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -98,7 +95,7 @@ pub fn parse(text: &str) -> Result<OriginPattern, Problem> {
         };
         problem
             .with_fix(candidate.filter(|fixed| parse_strict(fixed).is_ok()))
-            .about(text)
+            .with_element(text)
     })
 }
 
@@ -167,7 +164,7 @@ fn parse_strict(text: &str) -> Result<OriginPattern, Problem> {
         return Err(fail(ProblemKind::Null));
     }
     if text.len() > MAX_PATTERN_LENGTH {
-        return Err(fail(ProblemKind::TooLong).detail(text.len().to_string()));
+        return Err(fail(ProblemKind::TooLong).with_detail(text.len().to_string()));
     }
     let space = |c: char| c.is_whitespace() || c.is_control();
     if text.chars().any(space) {
@@ -232,7 +229,7 @@ fn check_scheme(scheme: &str) -> Result<(), Problem> {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
     if !valid {
-        return Err(fail(ProblemKind::InvalidScheme).detail(scheme.escape_debug().to_string()));
+        return Err(fail(ProblemKind::InvalidScheme).with_detail(scheme.escape_debug().to_string()));
     }
     if scheme.eq_ignore_ascii_case("file") {
         return Err(fail(ProblemKind::FileScheme));
@@ -257,7 +254,7 @@ fn split_port(authority: &str) -> Result<(&str, Option<&str>), Problem> {
     match rest.strip_prefix(':') {
         Some(port) => Ok((host, Some(port))),
         None if rest.is_empty() => Ok((host, None)),
-        None => Err(fail(ProblemKind::AfterIpv6).detail(rest.escape_debug().to_string())),
+        None => Err(fail(ProblemKind::AfterIpv6).with_detail(rest.escape_debug().to_string())),
     }
 }
 
@@ -272,17 +269,17 @@ fn parse_port(scheme: &str, port: Option<&str>) -> Result<PortPattern, Problem> 
         return Err(fail(ProblemKind::EmptyPort));
     }
     if !port.chars().all(|c| c.is_ascii_digit()) {
-        return Err(fail(ProblemKind::PortNotANumber).detail(port.escape_debug().to_string()));
+        return Err(fail(ProblemKind::PortNotANumber).with_detail(port.escape_debug().to_string()));
     }
     if port.len() > 1 && port.starts_with('0') {
-        return Err(fail(ProblemKind::PortLeadingZero).detail(port));
+        return Err(fail(ProblemKind::PortLeadingZero).with_detail(port));
     }
     let number = port.parse::<u32>().unwrap_or(u32::MAX);
     if number == 0 || number > 65535 {
-        return Err(fail(ProblemKind::PortOutOfRange).detail(port));
+        return Err(fail(ProblemKind::PortOutOfRange).with_detail(port));
     }
     if Some(port) == default_port(scheme) {
-        return Err(fail(ProblemKind::DefaultPort).detail(scheme));
+        return Err(fail(ProblemKind::DefaultPort).with_detail(scheme));
     }
     Ok(PortPattern::Exact(
         u16::try_from(number).unwrap_or_default(),
@@ -308,7 +305,7 @@ fn check_host(host: &str) -> Result<HostKind, Problem> {
         .chars()
         .find(|&c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.')))
     {
-        return Err(fail(ProblemKind::HostCharacter).detail(c.escape_debug().to_string()));
+        return Err(fail(ProblemKind::HostCharacter).with_detail(c.escape_debug().to_string()));
     }
     // The URL Standard reads a host whose last label is numeric as an IPv4 address.
     let last = labels.rsplit('.').next().unwrap_or_default();
@@ -336,14 +333,14 @@ fn non_ascii_host(scheme: &str, host: &str, subdomains: bool, port: Option<&str>
 
 fn check_ipv6(inner: &str) -> Result<HostKind, Problem> {
     let Ok(address) = inner.parse::<Ipv6Addr>() else {
-        return Err(fail(ProblemKind::InvalidIpv6).detail(inner.escape_debug().to_string()));
+        return Err(fail(ProblemKind::InvalidIpv6).with_detail(inner.escape_debug().to_string()));
     };
     if address.to_ipv4_mapped().is_some() {
         return Err(fail(ProblemKind::Ipv4MappedIpv6));
     }
     let canonical = address.to_string();
     if canonical != inner {
-        return Err(fail(ProblemKind::NonCanonicalIpv6).detail(canonical));
+        return Err(fail(ProblemKind::NonCanonicalIpv6).with_detail(canonical));
     }
     Ok(HostKind::Ipv6)
 }

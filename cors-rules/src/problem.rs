@@ -1,14 +1,14 @@
 //! Every way a list of origins can be wrong, as values, and the one place they become text.
 //!
-//! The compiler and [`cors-runtime`'s configuration error] print these same sentences, so a
+//! The compiler and `cors-runtime`'s configuration error print these same sentences, so a
 //! problem reads the same whether it was found in a literal, in an environment variable at build
 //! time, or in a configuration file at startup.
 //!
-//! [`cors-runtime`'s configuration error]: https://docs.rs/cors-runtime
 
 use std::fmt;
 
 use crate::Key;
+use crate::limits::MAX_PATTERN_LENGTH;
 
 /// What kind of problem a [`Problem`] is: stable, to match on instead of on message text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -129,7 +129,7 @@ impl Problem {
         }
     }
 
-    pub(crate) fn detail(mut self, detail: impl Into<String>) -> Self {
+    pub(crate) fn with_detail(mut self, detail: impl Into<String>) -> Self {
         self.detail = Some(detail.into());
         self
     }
@@ -139,7 +139,7 @@ impl Problem {
         self
     }
 
-    pub(crate) fn about(mut self, element: impl Into<String>) -> Self {
+    pub(crate) fn with_element(mut self, element: impl Into<String>) -> Self {
         self.element = Some(element.into());
         self
     }
@@ -162,8 +162,8 @@ impl Problem {
             (Ineffective::NotNeeded, _) => "no `*.` pattern of this policy is on a public suffix",
         };
         Self::new(ProblemKind::OptInWithoutEffect)
-            .about(format!("{}: {value}", key.name()))
-            .detail(why)
+            .with_element(format!("{}: {value}", key.name()))
+            .with_detail(why)
     }
 
     /// What kind of problem this is.
@@ -184,22 +184,74 @@ impl Problem {
     pub fn fix(&self) -> Option<&str> {
         self.fix.as_deref()
     }
+}
 
-    /// The sentence after "origin `…` " for a problem in the pattern itself.
-    fn pattern_sentence(&self) -> String {
+impl fmt::Display for Problem {
+    /// One sentence per kind, in one exhaustive match: a new kind does not compile until it
+    /// says something. A problem in a pattern reads "origin `…` <what is wrong>", then the fix.
+    #[allow(clippy::too_many_lines, reason = "one arm per kind, each a sentence")]
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let element = self.element.as_deref().unwrap_or_default().escape_debug();
+        let fix = self.fix.as_deref().unwrap_or_default();
         let detail = self.detail.as_deref().unwrap_or_default();
-        match self.kind {
+        let in_pattern = match self.kind {
+            ProblemKind::Duplicate => return write!(f, "duplicate origin `{element}`; remove it"),
+            ProblemKind::StarAmongOrigins => {
+                return f.write_str(
+                    "`*` cannot be mixed with origins: write `allow_origins: *` to allow any \
+                     origin, or list origins only",
+                );
+            }
+            ProblemKind::EmptyList => {
+                return f.write_str(
+                    "`allow_origins: []` allows no origin at all; list at least one origin, or \
+                     write `allow_origins: *` to allow any",
+                );
+            }
+            ProblemKind::AnyOriginWithCredentials => {
+                return f.write_str(
+                    "`allow_origins: *` cannot be combined with `allow_credentials: true`: \
+                     browsers refuse credentialed responses that any origin may read; list the \
+                     origins that may send credentials, as in \
+                     `allow_origins: [\"https://app.example.com\"]`, or remove `allow_credentials`",
+                );
+            }
+            ProblemKind::AnyOriginWithPrivateNetwork => {
+                return f.write_str(
+                    "`allow_private_network: true` cannot be combined with `allow_origins: *`: \
+                     it would let every website on the internet reach this private-network \
+                     service; list the origins that may reach it",
+                );
+            }
+            ProblemKind::InsecureWithCredentials => {
+                return write!(
+                    f,
+                    "origin `{element}` is not secure, and credentials are allowed: anyone on \
+                     the network path can impersonate it and read your users' data; use \
+                     `{fix}`, or set `{}: true`",
+                    Key::DangerouslyAllowInsecureOrigins.name()
+                );
+            }
+            ProblemKind::PublicSuffixWithCredentials => {
+                return write!(
+                    f,
+                    "origin `{element}` lets every site under the public suffix `{detail}` send \
+                     credentials, and those sites have unrelated owners; list your own origins, \
+                     or set `{}: true`",
+                    Key::DangerouslyAllowPublicSuffixSubdomains.name()
+                );
+            }
+            ProblemKind::OptInWithoutEffect => {
+                return write!(f, "`{element}` has no effect: {detail}; remove it");
+            }
             ProblemKind::Empty => {
                 "is empty; write an origin such as `https://app.example.com`".into()
             }
-            ProblemKind::Null => {
-                "cannot be allowed: sandboxed iframes, `file:` pages and redirects all \
-                 send `null`, so any site can make a request with it"
-                    .into()
-            }
+            ProblemKind::Null => "cannot be allowed: sandboxed iframes, `file:` pages and \
+                 redirects all send `null`, so any site can make a request with it"
+                .into(),
             ProblemKind::TooLong => format!(
-                "is {detail} bytes long; no origin a browser sends is longer than {}",
-                crate::origin::MAX_PATTERN_LENGTH
+                "is {detail} bytes long; no origin a browser sends is longer than {MAX_PATTERN_LENGTH}"
             ),
             ProblemKind::Whitespace => "contains whitespace or a control character".into(),
             ProblemKind::NoScheme => "has no scheme".into(),
@@ -256,11 +308,9 @@ impl Problem {
             ProblemKind::HostCharacter => {
                 format!("has `{detail}` in its host, which a browser never sends there")
             }
-            ProblemKind::NonCanonicalIpv4 => {
-                "has an IPv4 address that is not in the form browsers \
-                 send: four decimal numbers 0-255 without leading zeros or a trailing dot"
-                    .into()
-            }
+            ProblemKind::NonCanonicalIpv4 => "has an IPv4 address that is not in the form \
+                 browsers send: four decimal numbers 0-255 without leading zeros or a trailing dot"
+                .into(),
             ProblemKind::InvalidIpv6 => format!("has `[{detail}]`, which is not an IPv6 address"),
             ProblemKind::Ipv4MappedIpv6 => {
                 "has an IPv4-mapped IPv6 address; allow the IPv4 address itself".into()
@@ -269,61 +319,12 @@ impl Problem {
                 "has an IPv6 address that is not in the form browsers send (lowercase, zeros \
                  compressed): `[{detail}]`"
             ),
-            _ => String::new(),
-        }
-    }
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let element = self.element.as_deref().unwrap_or_default().escape_debug();
-        let fix = self.fix.as_deref().unwrap_or_default();
-        let detail = self.detail.as_deref().unwrap_or_default();
-        match self.kind {
-            ProblemKind::Duplicate => write!(f, "duplicate origin `{element}`; remove it"),
-            ProblemKind::StarAmongOrigins => f.write_str(
-                "`*` cannot be mixed with origins: write `allow_origins: *` to allow any origin, \
-                 or list origins only",
-            ),
-            ProblemKind::EmptyList => f.write_str(
-                "`allow_origins: []` allows no origin at all; list at least one origin, or write \
-                 `allow_origins: *` to allow any",
-            ),
-            ProblemKind::AnyOriginWithCredentials => f.write_str(
-                "`allow_origins: *` cannot be combined with `allow_credentials: true`: browsers \
-                 refuse credentialed responses that any origin may read; list the origins that \
-                 may send credentials, as in `allow_origins: [\"https://app.example.com\"]`, or \
-                 remove `allow_credentials`",
-            ),
-            ProblemKind::AnyOriginWithPrivateNetwork => f.write_str(
-                "`allow_private_network: true` cannot be combined with `allow_origins: *`: it \
-                 would let every website on the internet reach this private-network service; \
-                 list the origins that may reach it",
-            ),
-            ProblemKind::InsecureWithCredentials => write!(
-                f,
-                "origin `{element}` is not secure, and credentials are allowed: anyone on the \
-                 network path can impersonate it and read your users' data; use `{fix}`, or set \
-                 `{}: true`",
-                Key::DangerouslyAllowInsecureOrigins.name()
-            ),
-            ProblemKind::PublicSuffixWithCredentials => write!(
-                f,
-                "origin `{element}` lets every site under the public suffix `{detail}` send \
-                 credentials, and those sites have unrelated owners; list your own origins, or \
-                 set `{}: true`",
-                Key::DangerouslyAllowPublicSuffixSubdomains.name()
-            ),
-            ProblemKind::OptInWithoutEffect => {
-                write!(f, "`{element}` has no effect: {detail}; remove it")
-            }
-            _ => {
-                write!(f, "origin `{element}` {}", self.pattern_sentence())?;
-                match &self.fix {
-                    Some(fix) => write!(f, "; write `{fix}`"),
-                    None => Ok(()),
-                }
-            }
+        };
+        let in_pattern: String = in_pattern;
+        write!(f, "origin `{element}` {in_pattern}")?;
+        match &self.fix {
+            Some(fix) => write!(f, "; write `{fix}`"),
+            None => Ok(()),
         }
     }
 }

@@ -7,9 +7,9 @@
 use std::borrow::Borrow;
 use std::collections::BTreeSet;
 
-use crate::Key;
 use crate::origin::{self, OriginPattern};
 use crate::problem::{Ineffective, Problem, ProblemKind};
+use crate::{AnyOr, Key};
 
 /// What the origin rules need to know about the rest of the policy.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -17,7 +17,7 @@ use crate::problem::{Ineffective, Problem, ProblemKind};
     clippy::struct_excessive_bools,
     reason = "one flag per key of the policy"
 )]
-pub struct Settings {
+pub struct OriginContext {
     /// `allow_credentials: true`.
     pub credentials: bool,
     /// `allow_private_network: true`.
@@ -28,15 +28,15 @@ pub struct Settings {
     pub public_suffix_opt_in: Option<bool>,
 }
 
-/// What a problem found by [`check`] is about, so that the caller can point at it.
+/// What a problem found by [`origin_problems`] is about, so that the caller can point at it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Subject {
     /// The origin at this index of the list.
     Origin(usize),
-    /// `allow_origins` as a whole, in conflict with another key.
-    Origins(Key),
-    /// This option.
-    Option(Key),
+    /// `allow_origins: *`, in conflict with this key.
+    AnyOriginWith(Key),
+    /// This `dangerously_…` opt-in.
+    OptIn(Key),
 }
 
 /// Whether browsers treat an origin as potentially trustworthy: `https`, a loopback address,
@@ -58,28 +58,28 @@ pub fn public_suffix_of(pattern: &OriginPattern) -> Option<&str> {
         .map(|_| domain)
 }
 
-/// Every problem of `origins` (`None` for `allow_origins: *`) under `settings`, in the order the
+/// Every problem of `origins` (`None` for `allow_origins: *`) in `context`, in the order the
 /// compiler reports them: credentials with any origin, insecure origins, public-suffix
 /// wildcards, opt-ins without effect, private network with any origin, duplicates.
 #[must_use]
-pub fn check<P: Borrow<OriginPattern>>(
+pub fn origin_problems<P: Borrow<OriginPattern>>(
     origins: Option<&[P]>,
-    settings: Settings,
+    context: OriginContext,
 ) -> Vec<(Subject, Problem)> {
     let mut found = Vec::new();
     let list = origins.unwrap_or_default();
     let patterns = || list.iter().map(Borrow::borrow).enumerate();
     // Browsers refuse a credentialed response whose `Access-Control-Allow-Origin` is `*`, so the
     // policy would silently fail for every caller.
-    if settings.credentials && origins.is_none() {
+    if context.credentials && origins.is_none() {
         found.push((
-            Subject::Origins(Key::AllowCredentials),
+            Subject::AnyOriginWith(Key::AllowCredentials),
             Problem::new(ProblemKind::AnyOriginWithCredentials),
         ));
     }
     // Anyone on the path can impersonate a plain-http origin, and with credentials read the
     // user's data through it.
-    if settings.credentials && settings.insecure_opt_in != Some(true) {
+    if context.credentials && context.insecure_opt_in != Some(true) {
         for (index, pattern) in patterns().filter(|(_, p)| !is_secure(p)) {
             let secure = OriginPattern {
                 scheme: "https".to_owned(),
@@ -88,20 +88,20 @@ pub fn check<P: Borrow<OriginPattern>>(
             found.push((
                 Subject::Origin(index),
                 Problem::new(ProblemKind::InsecureWithCredentials)
-                    .about(pattern.to_string())
+                    .with_element(pattern.to_string())
                     .with_fix(Some(secure.to_string())),
             ));
         }
     }
     // `*.github.io` is every GitHub Pages site, and `*.co.uk` every British company: strangers.
-    if settings.credentials && settings.public_suffix_opt_in != Some(true) {
+    if context.credentials && context.public_suffix_opt_in != Some(true) {
         for (index, pattern) in patterns() {
             if let Some(suffix) = public_suffix_of(pattern) {
                 found.push((
                     Subject::Origin(index),
                     Problem::new(ProblemKind::PublicSuffixWithCredentials)
-                        .about(pattern.to_string())
-                        .detail(suffix),
+                        .with_element(pattern.to_string())
+                        .with_detail(suffix),
                 ));
             }
         }
@@ -111,12 +111,12 @@ pub fn check<P: Borrow<OriginPattern>>(
     let opt_ins = [
         (
             Key::DangerouslyAllowInsecureOrigins,
-            settings.insecure_opt_in,
+            context.insecure_opt_in,
             patterns().any(|(_, p)| !is_secure(p)),
         ),
         (
             Key::DangerouslyAllowPublicSuffixSubdomains,
-            settings.public_suffix_opt_in,
+            context.public_suffix_opt_in,
             patterns().any(|(_, p)| public_suffix_of(p).is_some()),
         ),
     ];
@@ -124,7 +124,7 @@ pub fn check<P: Borrow<OriginPattern>>(
         let Some(value) = setting else { continue };
         let why = if !value {
             Ineffective::False
-        } else if !settings.credentials {
+        } else if !context.credentials {
             Ineffective::NoCredentials
         } else if !needed {
             Ineffective::NotNeeded
@@ -132,15 +132,15 @@ pub fn check<P: Borrow<OriginPattern>>(
             continue;
         };
         found.push((
-            Subject::Option(key),
+            Subject::OptIn(key),
             Problem::opt_in_without_effect(key, value, why),
         ));
     }
     // Private Network Access asks a device on a private network whether public sites may reach
     // it; answering yes to every site defeats it.
-    if settings.private_network && origins.is_none() {
+    if context.private_network && origins.is_none() {
         found.push((
-            Subject::Origins(Key::AllowPrivateNetwork),
+            Subject::AnyOriginWith(Key::AllowPrivateNetwork),
             Problem::new(ProblemKind::AnyOriginWithPrivateNetwork),
         ));
     }
@@ -149,7 +149,7 @@ pub fn check<P: Borrow<OriginPattern>>(
         if !seen.insert(pattern) {
             found.push((
                 Subject::Origin(index),
-                Problem::new(ProblemKind::Duplicate).about(pattern.to_string()),
+                Problem::new(ProblemKind::Duplicate).with_element(pattern.to_string()),
             ));
         }
     }
@@ -180,7 +180,7 @@ pub fn parse_element(text: &str) -> Result<OriginPattern, Problem> {
 /// The problem of `*` written among origins, where only `allow_origins: *` means any origin.
 #[must_use]
 pub fn star_among_origins() -> Problem {
-    Problem::new(ProblemKind::StarAmongOrigins).about("*")
+    Problem::new(ProblemKind::StarAmongOrigins).with_element("*")
 }
 
 /// The problem of a list that ends up with no origin at all.
@@ -189,27 +189,22 @@ pub fn empty_list() -> Problem {
     Problem::new(ProblemKind::EmptyList)
 }
 
-/// A whole origin list from configuration, read.
-#[derive(Debug)]
-pub enum Configured {
-    /// `*` alone: any origin.
-    Any,
-    /// The elements that are patterns, and a problem for each that is not (or for the list,
-    /// when it has no element at all).
-    List {
-        patterns: Vec<OriginPattern>,
-        problems: Vec<Problem>,
-    },
+/// A whole origin list from configuration, read: the elements that are patterns, and a problem
+/// for each that is not (or for the list, when it has no element at all).
+#[derive(Debug, Default)]
+pub struct ReadList {
+    pub patterns: Vec<OriginPattern>,
+    pub problems: Vec<Problem>,
 }
 
 /// Reads a whole list of origins from configuration, its elements already split and trimmed:
 /// `*` alone means any origin, no element at all is the empty-list problem, and every other
 /// element is parsed as a literal would be.
-pub fn read_list<S: AsRef<str>>(elements: &[S]) -> Configured {
+pub fn read_list<S: AsRef<str>>(elements: &[S]) -> AnyOr<ReadList> {
     if let [only] = elements
         && only.as_ref() == "*"
     {
-        return Configured::Any;
+        return AnyOr::Any;
     }
     let mut patterns = Vec::with_capacity(elements.len());
     let mut problems = Vec::new();
@@ -222,7 +217,7 @@ pub fn read_list<S: AsRef<str>>(elements: &[S]) -> Configured {
             Err(problem) => problems.push(problem),
         }
     }
-    Configured::List { patterns, problems }
+    AnyOr::List(ReadList { patterns, problems })
 }
 
 #[cfg(test)]
@@ -233,15 +228,15 @@ mod tests {
         texts.iter().map(|t| origin::parse(t).unwrap()).collect()
     }
 
-    fn messages(origins: Option<&[&str]>, settings: Settings) -> Vec<(Subject, String)> {
+    fn messages(origins: Option<&[&str]>, context: OriginContext) -> Vec<(Subject, String)> {
         let list = origins.map(patterns);
-        check(list.as_deref(), settings)
+        origin_problems(list.as_deref(), context)
             .into_iter()
             .map(|(subject, problem)| (subject, problem.to_string()))
             .collect()
     }
 
-    const CREDENTIALS: Settings = Settings {
+    const CREDENTIALS: OriginContext = OriginContext {
         credentials: true,
         private_network: false,
         insecure_opt_in: None,
@@ -289,18 +284,18 @@ mod tests {
         );
         let any = messages(
             None,
-            Settings {
+            OriginContext {
                 private_network: true,
                 ..CREDENTIALS
             },
         );
-        assert_eq!(any[0].0, Subject::Origins(Key::AllowCredentials));
-        assert_eq!(any[1].0, Subject::Origins(Key::AllowPrivateNetwork));
+        assert_eq!(any[0].0, Subject::AnyOriginWith(Key::AllowCredentials));
+        assert_eq!(any[1].0, Subject::AnyOriginWith(Key::AllowPrivateNetwork));
     }
 
     #[test]
     fn opt_ins_must_take_effect() {
-        let opted = Settings {
+        let opted = OriginContext {
             insecure_opt_in: Some(true),
             ..CREDENTIALS
         };
@@ -309,7 +304,7 @@ mod tests {
         assert_eq!(
             found,
             [(
-                Subject::Option(Key::DangerouslyAllowInsecureOrigins),
+                Subject::OptIn(Key::DangerouslyAllowInsecureOrigins),
                 "`dangerously_allow_insecure_origins: true` has no effect: no origin of this \
                  policy is insecure; remove it"
                     .to_owned()

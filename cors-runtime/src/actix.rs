@@ -23,6 +23,7 @@
 use std::cell::RefCell;
 use std::fmt;
 use std::future::{Future, Ready, ready};
+use std::ops::ControlFlow;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -40,9 +41,8 @@ use crate::lines::{HeaderLines, Name, header_name};
 use crate::policy::CorsPolicy;
 #[cfg(feature = "config")]
 use crate::source::ReloadHandle;
-use crate::source::{Held, ServicePolicy, Source};
-use crate::value::Value;
-use crate::verdict::Classified;
+use crate::source::{ResponsePolicy, ServicePolicy, Source};
+use crate::value::PolicyValue;
 
 /// An actix-web middleware that answers preflights and adds CORS headers to every other
 /// response, under one [`CorsPolicy`]: the same answers as the tower
@@ -183,30 +183,21 @@ where
 
     fn call(&self, request: ServiceRequest) -> Self::Future {
         let options = request.method() == Method::OPTIONS;
-        #[allow(
-            clippy::result_large_err,
-            reason = "the preflight's answer, moved once, boxed nowhere"
-        )]
-        let decided = self.policy.borrow_mut().decide::<HeaderMap, _>(|policy| {
-            match policy.classify(options, request.headers()) {
-                Classified::Preflight(preflight) => {
-                    let status = StatusCode::from_u16(preflight.status().as_u16())
-                        .unwrap_or(StatusCode::FORBIDDEN);
-                    let mut response = HttpResponse::new(status);
-                    preflight.write_headers(response.headers_mut());
-                    Err(response)
+        let mut policy = self.policy.borrow_mut();
+        let state = match policy.decide(options, request.headers()) {
+            ControlFlow::Break(preflight) => {
+                let status = StatusCode::from_u16(preflight.status().as_u16())
+                    .unwrap_or(StatusCode::FORBIDDEN);
+                let mut response = HttpResponse::new(status);
+                preflight.write_headers(response.headers_mut());
+                State::Preflight {
+                    response: Some(request.into_response(response)),
                 }
-                Classified::Actual(origin) => Ok(origin),
             }
-        });
-        let state = match decided {
-            Ok((policy, origin)) => State::Actual {
+            ControlFlow::Continue((policy, origin)) => State::Actual {
                 future: self.service.call(request),
                 policy,
                 origin,
-            },
-            Err(response) => State::Preflight {
-                response: Some(request.into_response(response)),
             },
         };
         CorsFuture { state }
@@ -229,7 +220,7 @@ pin_project! {
         Actual {
             #[pin]
             future: F,
-            policy: Held,
+            policy: ResponsePolicy,
             origin: ActualOrigin<'static, HeaderValue>,
         },
     }
@@ -286,7 +277,7 @@ impl HeaderLines for HeaderMap {
     }
 
     #[inline]
-    fn policy_value(value: &Value) -> &HeaderValue {
+    fn policy_value(value: &PolicyValue) -> &HeaderValue {
         value.actix()
     }
 

@@ -5,9 +5,9 @@ use std::fmt;
 use http::HeaderValue;
 use http::header::HeaderMap;
 
+use crate::allow_origin::AllowOrigin;
+use crate::fixed_values::TRUE;
 use crate::lines::{HeaderLines, Name};
-use crate::names::TRUE;
-use crate::origin::AllowOrigin;
 use crate::policy::CorsPolicy;
 use crate::vary::VaryOn;
 
@@ -63,12 +63,6 @@ impl<'p> Actual<'p> {
         Self { policy, origin }
     }
 
-    /// The decision, to keep apart from the policy.
-    #[cfg(feature = "tower")]
-    pub(crate) fn into_origin(self) -> ActualOrigin<'p, HeaderValue> {
-        self.origin
-    }
-
     /// Whether the response will be readable by the requesting origin: an allowed `Origin`,
     /// or a `*` policy (even for a request without `Origin`).
     #[must_use]
@@ -100,7 +94,7 @@ pub(crate) fn write<H: HeaderLines>(
         private_network: false,
     }
     .append_to(headers);
-    let parts = policy.parts();
+    let answers = policy.answers();
     let Some(origin) = origin else {
         if handler_headers {
             for name in Name::ACTUAL_RESPONSE {
@@ -119,7 +113,7 @@ pub(crate) fn write<H: HeaderLines>(
         }
     };
     set(headers, Name::AllowOrigin, origin.value::<H>());
-    if parts.credentials {
+    if answers.allow_credentials {
         set(
             headers,
             Name::AllowCredentials,
@@ -128,7 +122,7 @@ pub(crate) fn write<H: HeaderLines>(
     } else if handler_headers {
         headers.remove(Name::AllowCredentials);
     }
-    if let Some(expose) = &parts.expose_headers {
+    if let Some(expose) = &answers.expose_headers {
         set(
             headers,
             Name::ExposeHeaders,

@@ -2,17 +2,16 @@
 //! compiler, and its origins come from the environment or a file, checked at startup by the
 //! same rules, in the same words.
 
-use std::collections::BTreeSet;
 use std::fmt;
 
-use cors_rules::origin::OriginPattern;
-use cors_rules::rules::{self, Configured, Settings};
-use cors_rules::table::{OriginTables, Stored};
+use cors_rules::AnyOr;
+use cors_rules::hash::Stored;
+use cors_rules::origin_table::OriginTables;
+use cors_rules::rules::{self, OriginContext, ReadList};
 pub use cors_rules::{Problem, ProblemKind};
 
-use crate::origin::OriginSet;
-use crate::policy::{AllowOrigins, CorsPolicy, PolicyParts};
-use crate::value::Value;
+use crate::policy::CorsPolicy;
+use crate::value::PolicyValue;
 
 /// Why a list of origins from configuration was refused: every problem, not just the first.
 ///
@@ -115,63 +114,42 @@ impl CorsPolicy {
             .filter(|text| !text.is_empty())
             .collect();
         let (patterns, mut problems) = match rules::read_list(&elements) {
-            Configured::Any => (None, Vec::new()),
-            Configured::List { patterns, problems } => (Some(patterns), problems),
+            AnyOr::Any => (None, Vec::new()),
+            AnyOr::List(ReadList { patterns, problems }) => (Some(patterns), problems),
         };
-        let parts = self.parts();
-        let settings = Settings {
-            credentials: parts.credentials,
-            private_network: parts.private_network,
-            insecure_opt_in: parts.insecure_origins.then_some(true),
-            public_suffix_opt_in: parts.public_suffix_subdomains.then_some(true),
+        let answers = self.answers();
+        let context = OriginContext {
+            credentials: answers.allow_credentials,
+            private_network: answers.allow_private_network,
+            insecure_opt_in: answers.dangerously_allow_insecure_origins.then_some(true),
+            public_suffix_opt_in: answers
+                .dangerously_allow_public_suffix_subdomains
+                .then_some(true),
         };
         problems.extend(
-            rules::check(patterns.as_deref(), settings)
+            rules::origin_problems(patterns.as_deref(), context)
                 .into_iter()
                 .map(|(_, p)| p),
         );
         if !problems.is_empty() {
             return Err(ConfigError { problems });
         }
-        let (origins, origin_patterns) = if let Some(patterns) = &patterns {
-            let sorted: BTreeSet<&OriginPattern> = patterns.iter().collect();
-            let names: Vec<Stored<str>> = sorted.iter().map(|p| p.to_string().into()).collect();
-            let set = origin_set(OriginTables::new(sorted));
-            (
-                AllowOrigins::Matching(Stored::Owned(Box::new(set))),
-                names.into(),
-            )
-        } else {
-            (AllowOrigins::Any, Stored::Static(&[][..]))
+        // The tables the macro would have written for the same origins, owned.
+        let origins = match &patterns {
+            None => AnyOr::Any,
+            Some(patterns) => AnyOr::List(Stored::Owned(Box::new(OriginTables::lay_out(
+                patterns,
+                |origin| origin_value(&origin),
+            )))),
         };
-        Ok(CorsPolicy::from_parts(PolicyParts {
-            origins,
-            origin_patterns,
-            methods: parts.methods,
-            headers: parts.headers,
-            expose_headers: parts.expose_headers.clone(),
-            credentials: parts.credentials,
-            max_age: parts.max_age.clone(),
-            private_network: parts.private_network,
-            preflight_status: parts.preflight_status,
-            insecure_origins: parts.insecure_origins,
-            public_suffix_subdomains: parts.public_suffix_subdomains,
-        }))
+        Ok(CorsPolicy::from_parts(origins, answers.clone()))
     }
 }
 
-/// The lookup tables the macro would have written for the same origins, owned.
-fn origin_set(tables: OriginTables) -> OriginSet {
-    OriginSet {
-        longest: tables.longest,
-        exact: tables.exact.into_table(|origin| {
-            Value::from_str(&origin)
-                .expect("a validated origin is visible ASCII, a valid header value")
-        }),
-        any_port: tables.any_port.into_table(Stored::from),
-        subdomains: tables.subdomains.into_table(|entry| entry),
-        subdomain_lengths: tables.subdomain_lengths,
-    }
+/// The header value of an exact origin that passed the rules.
+fn origin_value(origin: &str) -> PolicyValue {
+    PolicyValue::from_str(origin)
+        .expect("a validated origin is visible ASCII, a valid header value")
 }
 
 #[cfg(test)]

@@ -63,19 +63,20 @@
 #[cfg_attr(docsrs, doc(cfg(feature = "actix")))]
 pub mod actix;
 mod actual;
+mod allow_origin;
 #[cfg(feature = "config")]
 mod config;
-#[cfg(feature = "tower")]
-mod layer;
+mod fixed_values;
 mod lines;
-mod names;
-mod origin;
 mod policy;
 mod preflight;
 mod rejection;
 mod request_headers;
 #[cfg(any(feature = "tower", feature = "actix"))]
 mod source;
+#[cfg(feature = "tower")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
+pub mod tower;
 #[cfg(feature = "tracing")]
 mod trace;
 mod value;
@@ -89,9 +90,6 @@ pub use config::{ConfigError, Problem, ProblemKind};
 /// The `http` crate (1.x) whose types [`CorsPolicy::check`] reads and writes, so that a user
 /// without a direct dependency on it can name them.
 pub use http;
-#[cfg(feature = "tower")]
-#[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
-pub use layer::{Cors, CorsLayer, ResponseFuture};
 pub use policy::CorsPolicy;
 pub use preflight::Preflight;
 pub use rejection::Rejection;
@@ -101,6 +99,10 @@ pub use rejection::Rejection;
     doc(cfg(all(feature = "config", any(feature = "tower", feature = "actix"))))
 )]
 pub use source::ReloadHandle;
+/// The tower layer, also at [`tower::CorsLayer`], for `use cors_runtime::CorsLayer`.
+#[cfg(feature = "tower")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
+pub use tower::CorsLayer;
 /// tower's `Layer` trait, for `API.layer().layer(service)` without a dependency on tower.
 #[cfg(feature = "tower")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
@@ -172,11 +174,12 @@ macro_rules! cors_policy {
 /// notice between versions, which is why `cors-macros` is pinned to one exact version.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::origin::{OriginMatch, OriginSet, Port, Stored, Subdomain, Table};
     pub use crate::policy::{
-        AllowHeaders, AllowMethods, AllowOrigins, CorsPolicy, FALLBACK, PolicyParts,
+        AllowHeaders, AllowMethods, AllowOrigins, Answers, CorsPolicy, FALLBACK, OriginSet,
     };
-    pub use crate::value::Value;
+    pub use crate::value::PolicyValue;
     pub use cors_macros::cors_policy;
+    pub use cors_rules::hash::{Stored, Table};
+    pub use cors_rules::origin_table::{Port, Subdomain};
     pub use http::StatusCode;
 }

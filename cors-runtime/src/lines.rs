@@ -3,13 +3,13 @@
 //! they are, nothing converted.
 //!
 //! A request is read as bytes, one header's lines at a time. An answer writes either one of the
-//! policy's values ([`Value`], which holds every framework's type) or the request's own value,
+//! policy's values ([`PolicyValue`], which holds every framework's type) or the request's own value,
 //! echoed by cloning it: a handle to the request's buffer, never a copy.
 
 use http::HeaderValue;
 use http::header::{GetAll, HeaderMap, HeaderName};
 
-use crate::value::Value;
+use crate::value::PolicyValue;
 
 /// The headers the rules read or write.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -67,7 +67,7 @@ pub(crate) trait HeaderLines {
 
     fn bytes(value: &Self::Value) -> &[u8];
     /// The policy's value, in this framework's type.
-    fn policy_value(value: &Value) -> &Self::Value;
+    fn policy_value(value: &PolicyValue) -> &Self::Value;
 
     fn lines(&self, name: Name) -> Self::Lines<'_>;
     fn values<'r>(lines: &Self::Lines<'r>) -> impl Iterator<Item = &'r Self::Value>
@@ -137,7 +137,7 @@ impl HeaderLines for HeaderMap {
     }
 
     #[inline]
-    fn policy_value(value: &Value) -> &HeaderValue {
+    fn policy_value(value: &PolicyValue) -> &HeaderValue {
         value.http()
     }
 

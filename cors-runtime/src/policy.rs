@@ -2,18 +2,21 @@
 
 use std::fmt;
 
+use cors_rules::AnyOr;
+use cors_rules::fetch::is_safelisted_method;
+use cors_rules::hash::Stored;
+use cors_rules::origin_table::{OriginMatch, OriginTables};
 use http::StatusCode;
 
-use crate::origin::{OriginMatch, OriginSet, Stored, Table};
-use crate::value::Value;
-use cors_rules::syntax::is_safelisted_method;
+use crate::value::PolicyValue;
 
 /// A CORS policy, built by [`cors_policy!`](crate::cors_policy) and checked at compile time.
 ///
-/// A compiled policy holds only `'static` data (the origin tables and header values the macro
+/// A policy is its origins (who may read) and its answers (what every other key says). A
+/// compiled policy holds only `'static` data (the origin tables and header values the macro
 /// laid out), so it lives in a `static` and is shared by every request without locking. With
-/// feature `config`, [`CorsPolicy::with_origins`] makes one whose origins come from
-/// configuration, checked by the same rules when the service starts.
+/// feature `config`, [`CorsPolicy::with_origins`] makes one with the same answers and origins
+/// from configuration, checked by the same rules when the service starts.
 ///
 /// ```
 /// use cors_runtime::{cors_policy, CorsPolicy};
@@ -23,41 +26,63 @@ use cors_rules::syntax::is_safelisted_method;
 /// assert_eq!(API.origin_patterns(), ["https://app.example.com"]);
 /// ```
 pub struct CorsPolicy {
-    parts: PolicyParts,
+    origins: AllowOrigins,
+    answers: Answers,
 }
 
-/// What the generated code fills in. Every value was validated and normalized by the macro (or,
-/// for origins from configuration, by the same rules at startup).
+/// The origin tables, as the runtime holds them: exact origins are the header values they are
+/// answered with.
 #[doc(hidden)]
+pub type OriginSet = OriginTables<PolicyValue>;
+
+/// `allow_origins`: `*`, or the lookup tables, laid out by the macro or at startup.
+#[doc(hidden)]
+pub type AllowOrigins = AnyOr<Stored<OriginSet>>;
+
+/// What every key but `allow_origins` answers, one field per key, named as the key is written.
+/// The macro fills in the keys a policy writes and leaves the rest to [`Answers::DEFAULT`]; every
+/// value was validated and normalized by the macro.
+#[doc(hidden)]
+#[derive(Clone)]
 #[allow(
     missing_debug_implementations,
     missing_docs,
     clippy::struct_excessive_bools,
-    reason = "one field per key of the macro"
+    reason = "one field per key of the macro, documented there"
 )]
-pub struct PolicyParts {
-    pub origins: AllowOrigins,
-    pub origin_patterns: Stored<[Stored<str>]>,
-    pub methods: AllowMethods,
-    pub headers: AllowHeaders,
-    pub expose_headers: Option<Value>,
-    pub credentials: bool,
-    pub max_age: Option<Value>,
-    pub private_network: bool,
-    pub preflight_status: StatusCode,
-    /// `dangerously_allow_insecure_origins: true`, which origins from configuration may need.
-    pub insecure_origins: bool,
-    /// `dangerously_allow_public_suffix_subdomains: true`, likewise.
-    pub public_suffix_subdomains: bool,
+pub struct Answers {
+    pub allow_methods: AllowMethods,
+    pub allow_headers: AllowHeaders,
+    pub expose_headers: Option<PolicyValue>,
+    pub allow_credentials: bool,
+    pub max_age: Option<PolicyValue>,
+    pub allow_private_network: bool,
+    pub preflight_success_status: StatusCode,
+    /// Kept for origins from configuration, which may need it.
+    pub dangerously_allow_insecure_origins: bool,
+    /// Likewise.
+    pub dangerously_allow_public_suffix_subdomains: bool,
 }
 
-#[doc(hidden)]
-#[allow(missing_debug_implementations, missing_docs)]
-pub enum AllowOrigins {
-    /// `allow_origins: *`.
-    Any,
-    /// The lookup tables, laid out by the macro or at startup.
-    Matching(Stored<OriginSet>),
+/// The methods of [`Answers::DEFAULT`]: none beyond the safelisted ones.
+static NO_METHODS: [PolicyValue; 0] = [];
+
+impl Answers {
+    /// What a key that is not written answers.
+    pub const DEFAULT: Self = Self {
+        allow_methods: AllowMethods::List(&NO_METHODS),
+        allow_headers: AllowHeaders::List {
+            names: &[],
+            longest: 0,
+        },
+        expose_headers: None,
+        allow_credentials: false,
+        max_age: None,
+        allow_private_network: false,
+        preflight_success_status: StatusCode::NO_CONTENT,
+        dangerously_allow_insecure_origins: false,
+        dangerously_allow_public_suffix_subdomains: false,
+    };
 }
 
 #[doc(hidden)]
@@ -66,7 +91,7 @@ pub enum AllowOrigins {
 pub enum AllowMethods {
     Any,
     /// Listed methods beyond GET, HEAD and POST, normalized, compared byte for byte.
-    List(&'static [Value]),
+    List(&'static [PolicyValue]),
 }
 
 #[doc(hidden)]
@@ -85,19 +110,20 @@ pub enum AllowHeaders {
 impl CorsPolicy {
     #[doc(hidden)]
     #[must_use]
-    pub const fn from_parts(parts: PolicyParts) -> Self {
-        Self { parts }
+    pub const fn from_parts(origins: AllowOrigins, answers: Answers) -> Self {
+        Self { origins, answers }
     }
 
-    pub(crate) fn parts(&self) -> &PolicyParts {
-        &self.parts
+    /// What every key but `allow_origins` answers.
+    pub(crate) fn answers(&self) -> &Answers {
+        &self.answers
     }
 
     /// The matching tables, or `None` for `allow_origins: *`.
     pub(crate) fn origin_set(&self) -> Option<&OriginSet> {
-        match &self.parts.origins {
-            AllowOrigins::Any => None,
-            AllowOrigins::Matching(set) => Some(set),
+        match &self.origins {
+            AnyOr::Any => None,
+            AnyOr::List(set) => Some(set),
         }
     }
 
@@ -117,11 +143,11 @@ impl CorsPolicy {
     #[must_use]
     pub fn allows_origin(&self, origin: &[u8]) -> bool {
         self.origin_set()
-            .is_none_or(|set| set.find(origin) != OriginMatch::None)
+            .is_none_or(|set| !matches!(set.find(origin), OriginMatch::None))
     }
 
     /// The origin patterns of the policy, normalized and sorted; empty for `allow_origins: *`.
-    /// It collects them into a `Vec`, for logs and diagnostics.
+    /// It writes them out from the lookup tables, for logs and diagnostics.
     ///
     /// ```
     /// use cors_runtime::{cors_policy, CorsPolicy};
@@ -130,8 +156,10 @@ impl CorsPolicy {
     /// assert!(ANY.origin_patterns().is_empty());
     /// ```
     #[must_use]
-    pub fn origin_patterns(&self) -> Vec<&str> {
-        self.parts.origin_patterns.iter().map(|p| &**p).collect()
+    pub fn origin_patterns(&self) -> Vec<String> {
+        self.origin_set()
+            .map(OriginTables::patterns)
+            .unwrap_or_default()
     }
 
     /// Whether the policy allows credentials (`allow_credentials: true`).
@@ -144,7 +172,7 @@ impl CorsPolicy {
     /// ```
     #[must_use]
     pub fn allows_credentials(&self) -> bool {
-        self.parts.credentials
+        self.answers.allow_credentials
     }
 }
 
@@ -154,17 +182,17 @@ impl fmt::Debug for CorsPolicy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         /// `*`, unquoted, beside quoted names.
         const ANY: fmt::Arguments<'static> = format_args!("*");
-        fn text(value: &Value) -> &str {
+        fn text(value: &PolicyValue) -> &str {
             // Every value was validated as visible ASCII when the policy was built.
             std::str::from_utf8(value.as_bytes()).unwrap_or("<not text>")
         }
-        let p = &self.parts;
+        let p = &self.answers;
         let mut s = f.debug_struct("CorsPolicy");
-        match p.origins {
-            AllowOrigins::Any => s.field("allow_origins", &ANY),
-            AllowOrigins::Matching(_) => s.field("allow_origins", &self.origin_patterns()),
+        match self.origins {
+            AnyOr::Any => s.field("allow_origins", &ANY),
+            AnyOr::List(_) => s.field("allow_origins", &self.origin_patterns()),
         };
-        match p.methods {
+        match p.allow_methods {
             AllowMethods::Any => s.field("allow_methods", &ANY),
             AllowMethods::List(listed) => {
                 let safelisted = ["GET", "HEAD", "POST"].into_iter();
@@ -182,7 +210,7 @@ impl fmt::Debug for CorsPolicy {
                 )
             }
         };
-        match p.headers {
+        match p.allow_headers {
             AllowHeaders::Any {
                 authorization: false,
             } => s.field("allow_headers", &ANY),
@@ -206,50 +234,30 @@ impl fmt::Debug for CorsPolicy {
                 }),
             ),
         };
-        s.field("allow_credentials", &p.credentials)
+        s.field("allow_credentials", &p.allow_credentials)
             .field(
                 "max_age",
                 &p.max_age
                     .as_ref()
                     .map(|age| fmt::from_fn(move |f| f.write_str(text(age)))),
             )
-            .field("allow_private_network", &p.private_network)
-            .field("preflight_success_status", &p.preflight_status.as_u16())
+            .field("allow_private_network", &p.allow_private_network)
+            .field(
+                "preflight_success_status",
+                &p.preflight_success_status.as_u16(),
+            )
             .finish()
     }
 }
 
-/// The methods of [`FALLBACK`]: none beyond the safelisted ones.
-static NO_METHODS: [Value; 0] = [];
-
 /// The origins of [`FALLBACK`]: none.
-static NO_ORIGIN: OriginSet = OriginSet {
-    longest: 0,
-    exact: Table::empty(),
-    any_port: Table::empty(),
-    subdomains: Table::empty(),
-    subdomain_lengths: [0; 8],
-};
+static NO_ORIGIN: OriginSet = OriginTables::empty();
 
 /// What `cors_policy!` expands to after its compile errors, so that they are the only errors:
 /// a policy that allows nothing.
 #[doc(hidden)]
-pub const FALLBACK: CorsPolicy = CorsPolicy::from_parts(PolicyParts {
-    origins: AllowOrigins::Matching(Stored::Static(&NO_ORIGIN)),
-    origin_patterns: Stored::Static(&[]),
-    methods: AllowMethods::List(&NO_METHODS),
-    headers: AllowHeaders::List {
-        names: &[],
-        longest: 0,
-    },
-    expose_headers: None,
-    credentials: false,
-    max_age: None,
-    private_network: false,
-    preflight_status: StatusCode::NO_CONTENT,
-    insecure_origins: false,
-    public_suffix_subdomains: false,
-});
+pub const FALLBACK: CorsPolicy =
+    CorsPolicy::from_parts(AnyOr::List(Stored::Static(&NO_ORIGIN)), Answers::DEFAULT);
 
 #[cfg(test)]
 mod tests {

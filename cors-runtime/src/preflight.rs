@@ -5,15 +5,17 @@ use std::fmt;
 use http::StatusCode;
 use http::header::HeaderMap;
 
+use crate::allow_origin::AllowOrigin;
+use crate::fixed_values::{STAR, STAR_AND_AUTHORIZATION, TRUE};
 use crate::lines::{HeaderLines, Name, single};
-use crate::names::{STAR, STAR_AND_AUTHORIZATION, TRUE};
-use crate::origin::{AllowOrigin, OriginMatch};
 use crate::policy::{AllowHeaders, AllowMethods, CorsPolicy};
 use crate::rejection::Rejection;
 use crate::request_headers;
-use crate::value::Value;
+use crate::value::PolicyValue;
 use crate::vary::VaryOn;
-use cors_rules::syntax::{is_safelisted_method, is_token};
+use cors_rules::fetch::is_safelisted_method;
+use cors_rules::origin_table::OriginMatch;
+use cors_rules::syntax::is_token;
 
 /// The verdict for a preflight request: answer it at once, without calling the handler.
 ///
@@ -52,10 +54,10 @@ use cors_rules::syntax::{is_safelisted_method, is_token};
 ///     r#"Preflight { status: 403, rejection: Some(Header("x-secret")), .. }"#
 /// );
 /// ```
-pub struct Preflight<'p, 'r>(Checked<'p, 'r, HeaderMap>);
+pub struct Preflight<'p, 'r>(PreflightCheck<'p, 'r, HeaderMap>);
 
 /// A checked preflight, read from the request of any framework `H`.
-pub(crate) struct Checked<'p, 'r, H: HeaderLines + 'r> {
+pub(crate) struct PreflightCheck<'p, 'r, H: HeaderLines + 'r> {
     policy: &'p CorsPolicy,
     /// The `Access-Control-Request-Headers` lines, echoed by an allowed answer.
     request_headers: H::Lines<'r>,
@@ -76,14 +78,14 @@ enum AllowMethod<'p, 'r, H: HeaderLines + 'r> {
     Safelisted,
     Any,
     /// A listed method, answered with the policy's own value.
-    Listed(&'p Value),
+    Listed(&'p PolicyValue),
     /// The request's method, echoed under `*` with credentials.
     Echo(&'r H::Value),
 }
 
 impl<'p, 'r> Preflight<'p, 'r> {
-    pub(crate) fn new(checked: Checked<'p, 'r, HeaderMap>) -> Self {
-        Self(checked)
+    pub(crate) fn new(check: PreflightCheck<'p, 'r, HeaderMap>) -> Self {
+        Self(check)
     }
 
     /// Whether the preflight passed every check.
@@ -113,7 +115,7 @@ impl<'p, 'r> Preflight<'p, 'r> {
     }
 }
 
-impl<'p, 'r, H: HeaderLines + 'r> Checked<'p, 'r, H> {
+impl<'p, 'r, H: HeaderLines + 'r> PreflightCheck<'p, 'r, H> {
     /// `origins` and `methods` are the request's `Origin` and `Access-Control-Request-Method`
     /// lines, which the caller looked up already.
     pub(crate) fn new(
@@ -136,14 +138,14 @@ impl<'p, 'r, H: HeaderLines + 'r> Checked<'p, 'r, H> {
 
     pub(crate) fn status(&self) -> StatusCode {
         if self.outcome.is_ok() {
-            self.policy.parts().preflight_status
+            self.policy.answers().preflight_success_status
         } else {
             StatusCode::FORBIDDEN
         }
     }
 
     pub(crate) fn write_headers(&self, headers: &mut H) {
-        let parts = self.policy.parts();
+        let answers = self.policy.answers();
         if !headers.is_empty() {
             for name in Name::PREFLIGHT_RESPONSE {
                 headers.remove(name);
@@ -152,7 +154,7 @@ impl<'p, 'r, H: HeaderLines + 'r> Checked<'p, 'r, H> {
         VaryOn {
             origin: self.policy.origin_set().is_some(),
             preflight: true,
-            private_network: parts.private_network,
+            private_network: answers.allow_private_network,
         }
         .append_to(headers);
         let Ok(allowed) = &self.outcome else {
@@ -161,7 +163,7 @@ impl<'p, 'r, H: HeaderLines + 'r> Checked<'p, 'r, H> {
         // None of these names is in the map any more: appending is inserting, and costs less
         // in actix-web's map.
         headers.append(Name::AllowOrigin, allowed.origin.value::<H>());
-        if parts.credentials {
+        if answers.allow_credentials {
             headers.append(Name::AllowCredentials, H::policy_value(&TRUE).clone());
         }
         let method = match allowed.method {
@@ -174,8 +176,8 @@ impl<'p, 'r, H: HeaderLines + 'r> Checked<'p, 'r, H> {
             headers.append(Name::AllowMethods, method);
         }
         if allowed.headers_requested {
-            match parts.headers {
-                AllowHeaders::Any { authorization } if !parts.credentials => {
+            match answers.allow_headers {
+                AllowHeaders::Any { authorization } if !answers.allow_credentials => {
                     let value = if authorization {
                         &STAR_AND_AUTHORIZATION
                     } else {
@@ -191,7 +193,7 @@ impl<'p, 'r, H: HeaderLines + 'r> Checked<'p, 'r, H> {
                 }
             }
         }
-        if let Some(max_age) = &parts.max_age {
+        if let Some(max_age) = &answers.max_age {
             headers.append(Name::MaxAge, H::policy_value(max_age).clone());
         }
         if allowed.private_network {
@@ -208,13 +210,16 @@ fn evaluate<'p, 'r, H: HeaderLines + 'r>(
     methods: &H::Lines<'r>,
     request_headers: &H::Lines<'r>,
 ) -> Result<Allowed<'p, 'r, H>, Rejection<'r>> {
-    let parts = policy.parts();
+    let answers = policy.answers();
     let origin = check_origin::<H>(policy, origins)?;
-    let method = check_method::<H>(parts.methods, parts.credentials, methods)?;
-    let headers_requested =
-        request_headers::check::<H>(request_headers, parts.headers, parts.credentials)?;
+    let method = check_method::<H>(answers.allow_methods, answers.allow_credentials, methods)?;
+    let headers_requested = request_headers::check::<H>(
+        request_headers,
+        answers.allow_headers,
+        answers.allow_credentials,
+    )?;
     let private_network = request.requests_private_network();
-    if private_network && !parts.private_network {
+    if private_network && !answers.allow_private_network {
         return Err(Rejection::PrivateNetwork);
     }
     Ok(Allowed {

@@ -2,11 +2,14 @@
 //! serving), for every framework's adapter: the tower layer and the actix-web middleware hold
 //! their policy the same way.
 
+use std::ops::ControlFlow;
 use std::sync::Arc;
 
 use crate::actual::{ActualOrigin, detach};
 use crate::lines::HeaderLines;
 use crate::policy::CorsPolicy;
+use crate::preflight::PreflightCheck;
+use crate::verdict::Decision;
 
 /// The policy a middleware was built with.
 #[derive(Clone, Debug)]
@@ -52,36 +55,53 @@ pub(crate) enum ServicePolicy {
 }
 
 impl ServicePolicy {
-    /// Classifies a request by the policy in place now. An actual request's decision comes
-    /// back with the policy it needs for the response: a `'static` policy by reference, its
-    /// exact origins still borrowed; a shared one by reference count, the decision owning what
-    /// it writes. Anything else `decide` returns (a preflight's answer) comes back as `Err`.
-    pub(crate) fn decide<H: HeaderLines, T>(
-        &mut self,
-        decide: impl for<'p> FnOnce(&'p CorsPolicy) -> Result<ActualOrigin<'p, H::Value>, T>,
-    ) -> Result<(Held, ActualOrigin<'static, H::Value>), T> {
-        match self {
-            Self::Static(policy) => decide(policy).map(|origin| (Held::Static(policy), origin)),
-            Self::Shared(policy) => {
-                decide(policy).map(|origin| (Held::Shared(Arc::clone(policy)), detach::<H>(origin)))
+    /// Classifies a request by the policy in place now: the one entry of every adapter.
+    ///
+    /// A preflight breaks off, to be answered at once. An actual request continues to the
+    /// handler, with the policy its response needs: a `'static` policy by reference, its exact
+    /// origins still borrowed; a shared one by reference count, the decision owning what it
+    /// writes.
+    pub(crate) fn decide<'s, 'r, H: HeaderLines>(
+        &'s mut self,
+        options: bool,
+        headers: &'r H,
+    ) -> ControlFlow<PreflightCheck<'s, 'r, H>, (ResponsePolicy, ActualOrigin<'static, H::Value>)>
+    {
+        let (policy, shared) = match self {
+            Self::Static(policy) => {
+                let policy: &'static CorsPolicy = policy;
+                return match policy.decide(options, headers) {
+                    Decision::Preflight(check) => ControlFlow::Break(check),
+                    Decision::Actual(origin) => {
+                        ControlFlow::Continue((ResponsePolicy::Static(policy), origin))
+                    }
+                };
             }
+            Self::Shared(policy) => (&**policy, &*policy),
             #[cfg(feature = "config")]
             Self::Reloadable(cache) => {
                 let policy = cache.load();
-                decide(policy).map(|origin| (Held::Shared(Arc::clone(policy)), detach::<H>(origin)))
+                (&**policy, policy)
             }
+        };
+        match policy.decide(options, headers) {
+            Decision::Preflight(check) => ControlFlow::Break(check),
+            Decision::Actual(origin) => ControlFlow::Continue((
+                ResponsePolicy::Shared(Arc::clone(shared)),
+                detach::<H>(origin),
+            )),
         }
     }
 }
 
-/// The policy an actual request keeps until its response is there.
+/// The policy an actual request keeps until its response is there, to write its headers.
 #[derive(Debug)]
-pub(crate) enum Held {
+pub(crate) enum ResponsePolicy {
     Static(&'static CorsPolicy),
     Shared(Arc<CorsPolicy>),
 }
 
-impl Held {
+impl ResponsePolicy {
     pub(crate) fn policy(&self) -> &CorsPolicy {
         match self {
             Self::Static(policy) => policy,
@@ -93,6 +113,21 @@ impl Held {
 /// Replaces the policy of a reloadable middleware while it serves (feature `config`): a layer
 /// from `CorsLayer::reloadable` (feature `tower`), or a middleware from
 /// `actix::Cors::reloadable` (feature `actix`).
+///
+/// ```
+/// use cors_runtime::{cors_policy, CorsLayer, CorsPolicy};
+///
+/// static API: CorsPolicy = cors_policy! { allow_origins: ["https://app.example.com"] };
+///
+/// let (layer, handle) = CorsLayer::reloadable(API.with_origins(["https://a.example"])?);
+/// // Later, from a task that watches the configuration:
+/// handle.set_origins(["https://a.example", "https://b.example"])?;
+/// assert!(handle.current().allows_origin(b"https://b.example"));
+/// handle.replace(API.with_origins(["https://c.example"])?);
+/// assert!(!handle.current().allows_origin(b"https://b.example"));
+/// # drop(layer);
+/// # Ok::<(), cors_runtime::ConfigError>(())
+/// ```
 #[cfg(feature = "config")]
 #[derive(Clone, Debug)]
 pub struct ReloadHandle {

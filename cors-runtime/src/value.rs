@@ -8,13 +8,13 @@ use http::HeaderValue;
 /// once, when the policy is.
 #[doc(hidden)]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Value {
+pub struct PolicyValue {
     http: HeaderValue,
     #[cfg(feature = "actix")]
     actix: actix_web::http::header::HeaderValue,
 }
 
-impl Value {
+impl PolicyValue {
     /// The value of a visible-ASCII literal, which the macro checked.
     #[must_use]
     pub const fn from_static(value: &'static str) -> Self {
@@ -46,6 +46,13 @@ impl Value {
     #[cfg(feature = "actix")]
     pub(crate) fn actix(&self) -> &actix_web::http::header::HeaderValue {
         &self.actix
+    }
+}
+
+impl AsRef<[u8]> for PolicyValue {
+    #[inline]
+    fn as_ref(&self) -> &[u8] {
+        self.as_bytes()
     }
 }
 

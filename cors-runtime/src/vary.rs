@@ -1,7 +1,7 @@
 //! Adding names to `Vary` without replacing or repeating what a handler already put there.
 
 use crate::lines::{HeaderLines, Name};
-use crate::value::Value;
+use crate::value::PolicyValue;
 
 /// Request headers a CORS answer can depend on, in the order they are written.
 #[derive(Clone, Copy)]
@@ -12,23 +12,25 @@ pub(crate) struct VaryOn {
 }
 
 /// The names, each also the line for a response whose `Vary` lacks only it.
-static NAMES: [Value; 4] = [
-    Value::from_static("Origin"),
-    Value::from_static("Access-Control-Request-Method"),
-    Value::from_static("Access-Control-Request-Headers"),
-    Value::from_static("Access-Control-Request-Private-Network"),
+static NAMES: [PolicyValue; 4] = [
+    PolicyValue::from_static("Origin"),
+    PolicyValue::from_static("Access-Control-Request-Method"),
+    PolicyValue::from_static("Access-Control-Request-Headers"),
+    PolicyValue::from_static("Access-Control-Request-Private-Network"),
 ];
 
 /// One line for the common case of a response without `Vary`, indexed by
 /// `origin | private_network << 1`, for preflights.
-static PREFLIGHT_LINES: [Value; 4] = [
-    Value::from_static("Access-Control-Request-Method, Access-Control-Request-Headers"),
-    Value::from_static("Origin, Access-Control-Request-Method, Access-Control-Request-Headers"),
-    Value::from_static(
+static PREFLIGHT_LINES: [PolicyValue; 4] = [
+    PolicyValue::from_static("Access-Control-Request-Method, Access-Control-Request-Headers"),
+    PolicyValue::from_static(
+        "Origin, Access-Control-Request-Method, Access-Control-Request-Headers",
+    ),
+    PolicyValue::from_static(
         "Access-Control-Request-Method, Access-Control-Request-Headers, \
          Access-Control-Request-Private-Network",
     ),
-    Value::from_static(
+    PolicyValue::from_static(
         "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, \
          Access-Control-Request-Private-Network",
     ),

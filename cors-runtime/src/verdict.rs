@@ -3,11 +3,13 @@
 use http::Method;
 use http::header::HeaderMap;
 
+use cors_rules::origin_table::OriginMatch;
+
 use crate::actual::{Actual, ActualOrigin};
+use crate::allow_origin::AllowOrigin;
 use crate::lines::{HeaderLines, Name, single};
-use crate::origin::{AllowOrigin, OriginMatch};
 use crate::policy::CorsPolicy;
-use crate::preflight::{Checked, Preflight};
+use crate::preflight::{Preflight, PreflightCheck};
 
 /// What a policy means for one request: see [`CorsPolicy::check`].
 ///
@@ -60,33 +62,33 @@ impl CorsPolicy {
     /// ```
     #[must_use]
     pub fn check<'p, 'r>(&'p self, method: &Method, headers: &'r HeaderMap) -> Verdict<'p, 'r> {
-        match self.classify(method == Method::OPTIONS, headers) {
-            Classified::Preflight(checked) => Verdict::Preflight(Preflight::new(checked)),
-            Classified::Actual(origin) => Verdict::Actual(Actual::new(self, origin)),
+        match self.decide(method == Method::OPTIONS, headers) {
+            Decision::Preflight(check) => Verdict::Preflight(Preflight::new(check)),
+            Decision::Actual(origin) => Verdict::Actual(Actual::new(self, origin)),
         }
     }
 
     /// [`check`](Self::check) for the request of any framework, given whether its method is
-    /// `OPTIONS`.
-    pub(crate) fn classify<'p, 'r, H: HeaderLines>(
+    /// `OPTIONS`: the one place a request is classified, for `check` and for every adapter.
+    pub(crate) fn decide<'p, 'r, H: HeaderLines>(
         &'p self,
         options: bool,
         headers: &'r H,
-    ) -> Classified<'p, 'r, H> {
+    ) -> Decision<'p, 'r, H> {
         if options {
             // Each header is looked up once; the preflight reads the lines found here.
             let origins = headers.lines(Name::Origin);
             let methods = headers.lines(Name::RequestMethod);
             if H::values(&origins).next().is_some() && H::values(&methods).next().is_some() {
-                let preflight = Checked::new(self, headers, &origins, &methods);
+                let preflight = PreflightCheck::new(self, headers, &origins, &methods);
                 #[cfg(feature = "tracing")]
                 if let Some(rejection) = preflight.rejection() {
                     crate::trace::preflight_refused(headers, &rejection);
                 }
-                return Classified::Preflight(preflight);
+                return Decision::Preflight(preflight);
             }
         }
-        Classified::Actual(self.actual_origin(headers))
+        Decision::Actual(self.actual_origin(headers))
     }
 
     fn actual_origin<H: HeaderLines>(&self, headers: &H) -> ActualOrigin<'_, H::Value> {
@@ -114,7 +116,7 @@ impl CorsPolicy {
 }
 
 /// A [`Verdict`] for the request of any framework `H`.
-pub(crate) enum Classified<'p, 'r, H: HeaderLines + 'r> {
-    Preflight(Checked<'p, 'r, H>),
+pub(crate) enum Decision<'p, 'r, H: HeaderLines + 'r> {
+    Preflight(PreflightCheck<'p, 'r, H>),
     Actual(ActualOrigin<'p, H::Value>),
 }

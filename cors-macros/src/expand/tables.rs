@@ -1,41 +1,46 @@
 //! The origin tables `cors-runtime` looks origins up in, written out as statics.
 //!
-//! What goes in which table, and in which bucket, is decided by `cors_rules::table`, which the
-//! runtime also uses for origins from configuration; this module only writes the result as Rust.
+//! What goes in which table, and in which bucket, is decided by `cors_rules::origin_table`, which
+//! the runtime also uses for origins from configuration; this module only writes the result as
+//! Rust.
 
+use cors_rules::hash::Table;
 use cors_rules::origin::OriginPattern;
-use cors_rules::table::{Laid, OriginTables, Port, Subdomain};
+use cors_rules::origin_table::{OriginTables, Port, Subdomain};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 /// The items that define `__CORS_ORIGINS`, the `OriginSet` of a policy's patterns. Exact
-/// origins are header values (`Value`, in every framework's type), so that answering with one
-/// copies it instead of checking its bytes again.
-pub fn origin_set<'a>(
+/// origins are header values (`PolicyValue`, in every framework's type), so that answering with
+/// one copies it instead of checking its bytes again.
+pub(super) fn origin_tables<'a>(
     private: &TokenStream,
     patterns: impl IntoIterator<Item = &'a OriginPattern>,
 ) -> TokenStream {
-    let tables = OriginTables::new(patterns);
+    let tables = OriginTables::lay_out(patterns, |origin| origin);
     let (exact_items, exact) = table(
         private,
         "EXACT",
-        &quote!(#private::Value),
-        tables.exact,
-        |origin| quote!(#private::Value::from_static(#origin)),
+        &quote!(#private::PolicyValue),
+        &tables.exact,
+        |origin| quote!(#private::PolicyValue::from_static(#origin)),
     );
     let (any_port_items, any_port) = table(
         private,
         "ANY_PORT",
         &quote!(#private::Stored<::core::primitive::str>),
-        tables.any_port,
-        |key| quote!(#private::Stored::Static(#key)),
+        &tables.any_port,
+        |key| {
+            let key = &**key;
+            quote!(#private::Stored::Static(#key))
+        },
     );
     let (subdomain_items, subdomains) = table(
         private,
         "SUBDOMAINS",
         &quote!(#private::Subdomain),
-        tables.subdomains,
-        |entry| subdomain(private, &entry),
+        &tables.subdomains,
+        |entry| subdomain(private, entry),
     );
     let longest = tables.longest;
     let subdomain_lengths = tables
@@ -60,7 +65,7 @@ fn subdomain(private: &TokenStream, entry: &Subdomain) -> TokenStream {
     let scheme = &*entry.scheme;
     let domain = &*entry.domain;
     let port = match &entry.port {
-        Port::None => quote!(#private::Port::None),
+        Port::Default => quote!(#private::Port::Default),
         Port::Exact(port) => {
             let port = Literal::byte_string(port);
             quote!(#private::Port::Exact(#private::Stored::Static(#port)))
@@ -81,14 +86,14 @@ fn table<T>(
     private: &TokenStream,
     name: &str,
     entry_type: &TokenStream,
-    laid: Laid<T>,
-    entry: impl Fn(T) -> TokenStream,
+    laid: &Table<T>,
+    entry: impl Fn(&T) -> TokenStream,
 ) -> (TokenStream, TokenStream) {
     let entries_name = format_ident!("__CORS_{}", name);
     let starts_name = format_ident!("__CORS_{}_STARTS", name);
     let count = laid.entries.len();
-    let entries = laid.entries.into_iter().map(entry);
-    let starts = &laid.starts;
+    let entries = laid.entries.iter().map(entry);
+    let starts = &*laid.starts;
     let buckets = starts.len();
     // Checking every byte of 10 000 origins, once per framework's value type, is long for the
     // const evaluator, which by default stops such an item as if it never ended; it ends.

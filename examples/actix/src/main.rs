@@ -39,8 +39,8 @@ fn api_policy() -> Result<Cors, String> {
         Err(std::env::VarError::NotPresent) => return Ok(API.actix()),
         Err(error) => return Err(format!("CORS_ALLOWED_ORIGINS: {error}")),
     };
-    let mut origins: Vec<&str> = API.origin_patterns();
-    origins.extend(extra.split([',', ' ', '\t', '\n']));
+    let mut origins = API.origin_patterns();
+    origins.extend(extra.split([',', ' ', '\t', '\n']).map(str::to_owned));
     let policy = API
         .with_origins(&origins)
         .map_err(|error| format!("CORS_ALLOWED_ORIGINS is refused:\n{error}"))?;

@@ -46,11 +46,7 @@ fn configured_policy() -> Result<&'static CorsPolicy, String> {
         Err(std::env::VarError::NotPresent) => return Ok(&DEMO),
         Err(error) => return Err(format!("CORS_ALLOWED_ORIGINS: {error}")),
     };
-    let mut origins: Vec<String> = DEMO
-        .origin_patterns()
-        .iter()
-        .map(|&o| o.to_owned())
-        .collect();
+    let mut origins = DEMO.origin_patterns();
     origins.extend(extra.split([',', ' ', '\t', '\n']).map(str::to_owned));
     let policy = DEMO
         .with_origins(&origins)

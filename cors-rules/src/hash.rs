@@ -1,7 +1,8 @@
-//! The hash tables origins are looked up in: their layout, and the hash that places a key.
+//! A hash table laid out once and read without hashing twice: its layout, and the hash that
+//! places a key.
 //!
-//! The macro lays a policy's tables out at compile time as `static` data; `cors-runtime` lays
-//! them out at startup for origins from configuration, and looks keys up in both with the same
+//! The macro lays tables out at compile time as `static` data; `cors-runtime` lays them out at
+//! startup for origins from configuration, and looks keys up in both with the same
 //! [`Table::bucket`]. Both sides call [`layout`], so they cannot disagree about where a key is.
 
 use std::fmt;
@@ -83,6 +84,17 @@ impl<T> Table<T> {
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+
+    /// A table of `keyed` entries, each placed by its key.
+    #[must_use]
+    pub fn lay_out<K: AsRef<[u8]>>(keyed: Vec<(K, T)>) -> Self {
+        let (keys, items): (Vec<K>, Vec<T>) = keyed.into_iter().unzip();
+        let layout = layout(&keys);
+        Self {
+            entries: layout.arrange(items).into(),
+            starts: layout.starts.into(),
+        }
     }
 }
 
@@ -175,142 +187,6 @@ pub fn bucket_of(key: &[u8], buckets: usize) -> usize {
     (hash as usize) & (buckets - 1)
 }
 
-/// The port part of a `*.` pattern.
-#[derive(Debug)]
-pub enum Port {
-    /// No port: the origin ends with the host.
-    None,
-    /// Exactly this port, written with its colon (`":8080"`).
-    Exact(Stored<[u8]>),
-    /// Any port, or none.
-    Any,
-}
-
-/// A `*.domain` pattern, as the subdomain table holds it.
-#[derive(Debug)]
-pub struct Subdomain {
-    /// The scheme with `://`.
-    pub scheme: Stored<str>,
-    /// The domain the labels precede, without the leading dot.
-    pub domain: Stored<str>,
-    /// The port part.
-    pub port: Port,
-}
-
-/// A table's entries in table order, and where its buckets start.
-#[cfg(feature = "validate")]
-#[derive(Debug)]
-pub struct Laid<T> {
-    /// [`Table::starts`].
-    pub starts: Vec<u32>,
-    /// [`Table::entries`].
-    pub entries: Vec<T>,
-}
-
-#[cfg(feature = "validate")]
-impl<T> Laid<T> {
-    fn new<K: AsRef<[u8]>>(keyed: Vec<(K, T)>) -> Self {
-        let (keys, items): (Vec<K>, Vec<T>) = keyed.into_iter().unzip();
-        let layout = layout(&keys);
-        Self {
-            entries: layout.arrange(items),
-            starts: layout.starts,
-        }
-    }
-
-    /// The table, its entries made into what the table holds.
-    pub fn into_table<U>(self, make: impl FnMut(T) -> U) -> Table<U> {
-        Table {
-            starts: self.starts.into(),
-            entries: self
-                .entries
-                .into_iter()
-                .map(make)
-                .collect::<Vec<U>>()
-                .into(),
-        }
-    }
-}
-
-/// The longest host a `*.` pattern matches: a DNS name is at most 253 bytes.
-#[cfg(feature = "validate")]
-pub const LONGEST_DNS_NAME: usize = 253;
-
-/// The tables of a list of origin patterns, the same whether the macro writes them out as
-/// statics or the runtime keeps them: exact origins and `scheme://host:*` patterns are looked up
-/// whole, `*.` patterns by their domain.
-#[cfg(feature = "validate")]
-#[derive(Debug)]
-pub struct OriginTables {
-    /// No allowed origin is longer: a longer `Origin` is refused without reading it.
-    pub longest: usize,
-    /// Exact origins, serialized.
-    pub exact: Laid<String>,
-    /// `scheme://host` of every `scheme://host:*` pattern.
-    pub any_port: Laid<String>,
-    /// Every `*.` pattern, by its domain.
-    pub subdomains: Laid<Subdomain>,
-    /// Bit `n` is set when some `*.` pattern's domain is `n` bytes long.
-    pub subdomain_lengths: [u64; 8],
-}
-
-#[cfg(feature = "validate")]
-impl OriginTables {
-    /// Lays out the tables of `patterns`.
-    #[must_use]
-    pub fn new<'a>(patterns: impl IntoIterator<Item = &'a crate::origin::OriginPattern>) -> Self {
-        use crate::origin::PortPattern;
-        let mut exact = Vec::new();
-        let mut any_port = Vec::new();
-        let mut subdomains = Vec::new();
-        let mut subdomain_lengths = [0u64; 8];
-        let mut longest = 0;
-        for pattern in patterns {
-            if pattern.is_exact() {
-                let origin = pattern.to_string();
-                longest = longest.max(origin.len());
-                exact.push((origin.clone(), origin));
-                continue;
-            }
-            let scheme = format!("{}://", pattern.scheme);
-            let port_length = match pattern.port {
-                PortPattern::Default => 0,
-                PortPattern::Exact(port) => 1 + port.to_string().len(),
-                PortPattern::Any => ":65535".len(),
-            };
-            if pattern.subdomains {
-                let domain = pattern.host.clone();
-                subdomain_lengths[domain.len() / 64] |= 1 << (domain.len() % 64);
-                let host = LONGEST_DNS_NAME.max(domain.len() + 2);
-                longest = longest.max(scheme.len() + host + port_length);
-                let port = match pattern.port {
-                    PortPattern::Default => Port::None,
-                    PortPattern::Exact(port) => Port::Exact(format!(":{port}").into_bytes().into()),
-                    PortPattern::Any => Port::Any,
-                };
-                let entry = Subdomain {
-                    scheme: scheme.into(),
-                    domain: domain.clone().into(),
-                    port,
-                };
-                subdomains.push((domain, entry));
-            } else {
-                // Not exact and no subdomains: `scheme://host:*`.
-                let key = format!("{scheme}{}", pattern.host);
-                longest = longest.max(key.len() + port_length);
-                any_port.push((key.clone(), key));
-            }
-        }
-        Self {
-            longest,
-            exact: Laid::new(exact),
-            any_port: Laid::new(any_port),
-            subdomains: Laid::new(subdomains),
-            subdomain_lengths,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -326,11 +202,7 @@ mod tests {
     }
 
     fn table(keys: &[String]) -> Table<String> {
-        let layout = layout(keys);
-        Table {
-            starts: layout.starts.clone().into(),
-            entries: layout.arrange(keys.to_vec()).into(),
-        }
+        Table::lay_out(keys.iter().map(|key| (key.clone(), key.clone())).collect())
     }
 
     #[test]
@@ -342,11 +214,8 @@ mod tests {
             for key in &keys {
                 assert!(table.bucket(key.as_bytes()).contains(key), "{size}: {key}");
             }
-            assert!(
-                !table
-                    .bucket(b"https://other.example")
-                    .contains(&"x".to_owned())
-            );
+            let absent = "https://other.example".to_owned();
+            assert!(!table.bucket(absent.as_bytes()).contains(&absent), "{size}");
             let buckets = table.starts.len().saturating_sub(1);
             assert!(size <= UNHASHED || buckets.is_power_of_two() && buckets >= size);
         }

@@ -1,11 +1,14 @@
-//! The tower integration (feature `tower`): a [`CorsLayer`] for axum, hyper and tonic.
+//! The tower integration (feature `tower`): a [`CorsLayer`] for axum, hyper and tonic, the
+//! [`Cors`] service it wraps around an inner one, and that service's [`ResponseFuture`].
 
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use http::{Request, Response};
+use std::ops::ControlFlow;
+
+use http::{Method, Request, Response};
 use pin_project_lite::pin_project;
 use tower_layer::Layer;
 use tower_service::Service;
@@ -14,8 +17,7 @@ use crate::actual::{self, ActualOrigin};
 use crate::policy::CorsPolicy;
 #[cfg(feature = "config")]
 use crate::source::ReloadHandle;
-use crate::source::{Held, ServicePolicy, Source};
-use crate::verdict::Verdict;
+use crate::source::{ResponsePolicy, ServicePolicy, Source};
 
 /// A [`tower` layer](tower_layer::Layer) that answers preflights and adds CORS headers to
 /// every other response, under one [`CorsPolicy`].
@@ -135,7 +137,8 @@ impl<S> Layer<S> for CorsLayer {
 /// The service a [`CorsLayer`] wraps around an inner service.
 ///
 /// ```
-/// use cors_runtime::{cors_policy, Cors, CorsPolicy};
+/// use cors_runtime::tower::Cors;
+/// use cors_runtime::{cors_policy, CorsPolicy};
 /// use cors_runtime::Layer; // tower's `Layer` trait, re-exported
 ///
 /// static API: CorsPolicy = cors_policy! { allow_origins: ["https://app.example.com"] };
@@ -184,36 +187,23 @@ where
     }
 
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
-        let decided = self
-            .policy
-            .decide::<http::HeaderMap, _>(|policy| decide(policy, &request));
-        let state = match decided {
-            Ok((policy, origin)) => State::Actual {
+        let options = request.method() == Method::OPTIONS;
+        let state = match self.policy.decide(options, request.headers()) {
+            ControlFlow::Break(preflight) => {
+                let mut response = Response::new(ResBody::default());
+                *response.status_mut() = preflight.status();
+                preflight.write_headers(response.headers_mut());
+                State::Preflight {
+                    response: Some(response),
+                }
+            }
+            ControlFlow::Continue((policy, origin)) => State::Actual {
                 future: self.inner.call(request),
                 policy,
                 origin,
             },
-            Err(response) => State::Preflight {
-                response: Some(response),
-            },
         };
         ResponseFuture { state }
-    }
-}
-
-/// A preflight's answer, or the decision about an actual request's `Origin`.
-fn decide<'p, ReqBody, ResBody: Default>(
-    policy: &'p CorsPolicy,
-    request: &Request<ReqBody>,
-) -> Result<ActualOrigin<'p, http::HeaderValue>, Response<ResBody>> {
-    match policy.check(request.method(), request.headers()) {
-        Verdict::Preflight(preflight) => {
-            let mut response = Response::new(ResBody::default());
-            *response.status_mut() = preflight.status();
-            preflight.write_headers(response.headers_mut());
-            Err(response)
-        }
-        Verdict::Actual(actual) => Ok(actual.into_origin()),
     }
 }
 
@@ -233,7 +223,7 @@ pin_project! {
         Actual {
             #[pin]
             future: F,
-            policy: Held,
+            policy: ResponsePolicy,
             origin: ActualOrigin<'static, http::HeaderValue>,
         },
     }
