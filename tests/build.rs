@@ -208,7 +208,7 @@ impl Policy<'static> {
 fn main() {
     let mut random = Random(0x5eed_cafe_f00d_1234);
     let mut out = String::new();
-    let mut table = String::from("pub const POLICIES: &[(&CorsPolicy, Spec)] = &[\n");
+    let mut table = String::from("pub(crate) const POLICIES: &[(&CorsPolicy, Spec)] = &[\n");
     for index in 0..POLICIES {
         let policy = Policy::generate(&mut random);
         let keys = policy.keys();
@@ -222,7 +222,7 @@ fn main() {
     out.push_str(&table);
     let _ = writeln!(
         out,
-        "/// Every origin pattern the generated policies draw from.\npub const ORIGIN_POOL: &[&str] = &[{}];",
+        "/// Every origin pattern the generated policies draw from.\npub(crate) const ORIGIN_POOL: &[&str] = &[{}];",
         quoted(ORIGINS)
     );
     let dir = std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR");

@@ -7,7 +7,7 @@ use quote::quote_spanned;
 
 /// Where an error points: one token, or a run of tokens from `start` to `end`.
 #[derive(Clone, Copy, Debug)]
-pub struct Place {
+pub(crate) struct Place {
     pub start: Span,
     pub end: Span,
 }
@@ -32,30 +32,30 @@ impl Place {
     }
 
     /// An error that underlines the place.
-    pub fn error(self, message: impl Display) -> syn::Error {
+    pub(crate) fn error(self, message: impl Display) -> syn::Error {
         syn::Error::new_spanned(self.tokens(), message)
     }
 }
 
 /// The errors found so far, in the order they were found.
 #[derive(Default)]
-pub struct Errors {
+pub(crate) struct Errors {
     combined: Option<syn::Error>,
 }
 
 impl Errors {
-    pub fn push(&mut self, place: impl Into<Place>, message: impl Display) {
+    pub(crate) fn push(&mut self, place: impl Into<Place>, message: impl Display) {
         self.add(place.into().error(message));
     }
 
-    pub fn add(&mut self, error: syn::Error) {
+    pub(crate) fn add(&mut self, error: syn::Error) {
         match &mut self.combined {
             Some(combined) => combined.combine(error),
             None => self.combined = Some(error),
         }
     }
 
-    pub fn into_result(self) -> Result<(), syn::Error> {
+    pub(crate) fn into_result(self) -> Result<(), syn::Error> {
         self.combined.map_or(Ok(()), Err)
     }
 }

@@ -13,7 +13,7 @@ use cors_rules::Key;
 use crate::errors::Place;
 
 /// The macro's input: the runtime crate's path, then the entries.
-pub struct Input {
+pub(crate) struct Input {
     /// `$crate` of `cors-runtime`, as its `macro_rules!` wrapper passed it.
     pub krate: TokenStream,
     /// The entries, or the syntax error that stopped reading them.
@@ -21,13 +21,13 @@ pub struct Input {
 }
 
 /// `key: value`.
-pub struct Entry {
+pub(crate) struct Entry {
     pub key: Ident,
     pub value: Value,
 }
 
 /// A value, classified by its first tokens.
-pub enum Value {
+pub(crate) enum Value {
     /// `*`
     Star(Token![*]),
     /// `[item, …]`; `span` covers the brackets.
@@ -46,7 +46,7 @@ pub enum Value {
 }
 
 /// `env("VAR")`.
-pub struct EnvVar {
+pub(crate) struct EnvVar {
     /// The variable's name.
     pub name: LitStr,
     /// From `env` to the closing parenthesis.
@@ -54,7 +54,7 @@ pub struct EnvVar {
 }
 
 /// An element of a list.
-pub enum Item {
+pub(crate) enum Item {
     Star(Token![*]),
     Str(LitStr),
     Env(EnvVar),
@@ -65,7 +65,7 @@ pub enum Item {
 
 impl Input {
     /// Splits off the leading `($crate)` group, then reads the entries.
-    pub fn read(tokens: TokenStream) -> Result<Self, syn::Error> {
+    pub(crate) fn read(tokens: TokenStream) -> Result<Self, syn::Error> {
         let mut tokens = tokens.into_iter();
         let krate = match tokens.next() {
             Some(TokenTree::Group(group)) if group.delimiter() == Delimiter::Parenthesis => {
@@ -298,7 +298,7 @@ impl Value {
         }
     }
 
-    pub fn span(&self) -> proc_macro2::Span {
+    pub(crate) fn span(&self) -> proc_macro2::Span {
         match self {
             Self::Star(star) => star.span,
             Self::List { span, .. } => *span,
@@ -310,7 +310,7 @@ impl Value {
 }
 
 impl Item {
-    pub fn span(&self) -> proc_macro2::Span {
+    pub(crate) fn span(&self) -> proc_macro2::Span {
         match self {
             Self::Star(star) => star.span,
             Self::Str(lit) => lit.span(),

@@ -7,16 +7,16 @@ use crate::policy::AllowHeaders;
 use crate::rejection::Rejection;
 
 /// Empty elements (`a,,b`, a trailing comma, an empty line) tolerated in one request.
-pub const EMPTY_ELEMENT_ALLOWANCE: usize = 8;
+pub(crate) const EMPTY_ELEMENT_ALLOWANCE: usize = 8;
 /// Spaces and tabs tolerated around one element, on each side.
-pub const WHITESPACE_ALLOWANCE: usize = 8;
+pub(crate) const WHITESPACE_ALLOWANCE: usize = 8;
 /// With `allow_headers: *` the policy names no bound, so this many names are read at most…
-pub const ANY_MAX_NAMES: usize = 64;
+pub(crate) const ANY_MAX_NAMES: usize = 64;
 /// …each at most this long.
-pub const ANY_MAX_NAME_LENGTH: usize = 128;
+pub(crate) const ANY_MAX_NAME_LENGTH: usize = 128;
 /// A refused element is reported with up to this many of its bytes, however short the policy's
 /// names are, so that a log names the header a client asked for.
-pub const REPORTED_LENGTH: usize = 64;
+pub(crate) const REPORTED_LENGTH: usize = 64;
 
 /// Checks every requested name; `Ok(true)` when at least one was requested.
 ///

@@ -8,7 +8,7 @@ use crate::rejection::Rejection;
 
 /// The most bytes of a request value an event carries: a client must not be able to fill the
 /// logs with one header.
-pub const BOUND: usize = 128;
+pub(crate) const BOUND: usize = 128;
 
 /// Request bytes as they go into an event: escaped where not printable ASCII, and cut to
 /// [`BOUND`] bytes, with `…` where something was cut.

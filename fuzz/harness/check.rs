@@ -55,7 +55,7 @@ const METHODS: [Method; 5] = [
 
 /// Decodes `data`: a method byte, then records of a name byte, a length byte and that many
 /// value bytes. Records whose value `http` refuses are skipped, as a server would never see them.
-pub fn decode(data: &[u8]) -> (Method, HeaderMap, HeaderMap) {
+pub(super) fn decode(data: &[u8]) -> (Method, HeaderMap, HeaderMap) {
     let Some((&method, mut rest)) = data.split_first() else {
         return (Method::GET, HeaderMap::new(), HeaderMap::new());
     };
@@ -87,7 +87,7 @@ fn cors_headers(map: &HeaderMap) -> usize {
 }
 
 /// Runs every policy on the decoded request; panics if an answer does not hold together.
-pub fn run(data: &[u8]) {
+pub(super) fn run(data: &[u8]) {
     let (method, request, handler_response) = decode(data);
     for policy in POLICIES {
         let mut fresh = HeaderMap::new();

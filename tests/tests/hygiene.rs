@@ -26,7 +26,7 @@ mod shadowing {
     struct Table;
     struct Subdomain;
 
-    pub static POLICY: ::cors_runtime::CorsPolicy = ::cors_runtime::cors_policy! {
+    pub(super) static POLICY: ::cors_runtime::CorsPolicy = ::cors_runtime::cors_policy! {
         allow_origins: ["https://app.example.com", "https://*.example.com:*"],
         allow_methods: [PUT],
         allow_headers: ["content-type"],
@@ -37,7 +37,8 @@ mod shadowing {
         preflight_success_status: 200,
     };
 
-    pub const OPEN: ::cors_runtime::CorsPolicy = ::cors_runtime::cors_policy! { allow_origins: * };
+    pub(super) const OPEN: ::cors_runtime::CorsPolicy =
+        ::cors_runtime::cors_policy! { allow_origins: * };
 }
 
 #[test]

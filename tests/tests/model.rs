@@ -23,7 +23,7 @@ use proptest::prelude::*;
     clippy::struct_excessive_bools,
     reason = "a plain description of a policy"
 )]
-pub struct Spec {
+pub(crate) struct Spec {
     source: &'static str,
     /// `None` is `*`.
     origins: Option<&'static [&'static str]>,

@@ -5,13 +5,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// The target directory every outside crate builds into.
-pub fn target() -> PathBuf {
+pub(crate) fn target() -> PathBuf {
     Path::new(env!("CARGO_TARGET_TMPDIR")).join("outside-target")
 }
 
 /// Writes a binary crate `name` in `dir` with `dependencies` (a `[dependencies]` table) and
 /// `main` as `src/main.rs`, and the workspace's lock file, so that the build resolves nothing new.
-pub fn write_crate(dir: &Path, name: &str, dependencies: &str, main: &str) {
+pub(crate) fn write_crate(dir: &Path, name: &str, dependencies: &str, main: &str) {
     std::fs::create_dir_all(dir.join("src")).unwrap();
     std::fs::write(
         dir.join("Cargo.toml"),
@@ -30,7 +30,7 @@ pub fn write_crate(dir: &Path, name: &str, dependencies: &str, main: &str) {
 }
 
 /// Runs `cargo <args> --offline --quiet` in `dir`, with `env` set (a `None` value unsets it).
-pub fn cargo(dir: &Path, args: &[&str], env: &[(&str, Option<&str>)]) -> Output {
+pub(crate) fn cargo(dir: &Path, args: &[&str], env: &[(&str, Option<&str>)]) -> Output {
     let mut command = Command::new(env!("CARGO"));
     command
         .args(args)

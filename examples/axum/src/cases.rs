@@ -6,7 +6,7 @@ use cors_runtime::{CorsPolicy, Verdict};
 use serde_json::{Value, json};
 
 /// One request the page makes from its own origin.
-pub struct Case {
+pub(crate) struct Case {
     pub name: &'static str,
     pub what: &'static str,
     pub method: &'static str,
@@ -31,7 +31,7 @@ const BASE: Case = Case {
     websocket: false,
 };
 
-pub const CASES: &[Case] = &[
+pub(crate) const CASES: &[Case] = &[
     Case {
         name: "simple GET",
         what: "fetch(api) — no preflight",
@@ -101,7 +101,7 @@ pub const CASES: &[Case] = &[
 ];
 
 /// The headers the API's handlers set besides CORS (see `main.rs`).
-pub fn handler_headers() -> HeaderMap {
+pub(crate) fn handler_headers() -> HeaderMap {
     let mut headers = HeaderMap::new();
     headers.insert(
         header::CONTENT_TYPE,
@@ -113,7 +113,7 @@ pub fn handler_headers() -> HeaderMap {
 }
 
 /// The cases as the page's runner reads them, each with the policy's prediction.
-pub fn cases_json(policy: &CorsPolicy, page_origin: &str, api: &str) -> Value {
+pub(crate) fn cases_json(policy: &CorsPolicy, page_origin: &str, api: &str) -> Value {
     let cases: Vec<Value> = CASES
         .iter()
         .map(|case| {

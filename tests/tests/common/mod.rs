@@ -6,7 +6,7 @@ use http::header::{HeaderMap, HeaderName};
 use http::{HeaderValue, Method};
 
 /// A header map from `(name, value)` pairs; names may repeat, values may be any bytes.
-pub fn headers(pairs: &[(&str, &[u8])]) -> HeaderMap {
+pub(crate) fn headers(pairs: &[(&str, &[u8])]) -> HeaderMap {
     let mut map = HeaderMap::new();
     for (name, value) in pairs {
         map.append(
@@ -18,7 +18,11 @@ pub fn headers(pairs: &[(&str, &[u8])]) -> HeaderMap {
 }
 
 /// A preflight for `method` from `origin`, with optional request headers.
-pub fn preflight_request(origin: &str, method: &str, request_headers: Option<&str>) -> HeaderMap {
+pub(crate) fn preflight_request(
+    origin: &str,
+    method: &str,
+    request_headers: Option<&str>,
+) -> HeaderMap {
     let mut pairs: Vec<(&str, &[u8])> = vec![
         ("origin", origin.as_bytes()),
         ("access-control-request-method", method.as_bytes()),
@@ -29,14 +33,21 @@ pub fn preflight_request(origin: &str, method: &str, request_headers: Option<&st
     headers(&pairs)
 }
 
-pub fn preflight<'p, 'r>(policy: &'p CorsPolicy, request: &'r HeaderMap) -> Preflight<'p, 'r> {
+pub(crate) fn preflight<'p, 'r>(
+    policy: &'p CorsPolicy,
+    request: &'r HeaderMap,
+) -> Preflight<'p, 'r> {
     match policy.check(&Method::OPTIONS, request) {
         Verdict::Preflight(preflight) => preflight,
         Verdict::Actual(actual) => panic!("expected a preflight, got {actual:?}"),
     }
 }
 
-pub fn actual<'p>(policy: &'p CorsPolicy, method: &Method, request: &HeaderMap) -> Actual<'p> {
+pub(crate) fn actual<'p>(
+    policy: &'p CorsPolicy,
+    method: &Method,
+    request: &HeaderMap,
+) -> Actual<'p> {
     match policy.check(method, request) {
         Verdict::Actual(actual) => actual,
         Verdict::Preflight(preflight) => panic!("expected an actual request, got {preflight:?}"),
@@ -44,14 +55,14 @@ pub fn actual<'p>(policy: &'p CorsPolicy, method: &Method, request: &HeaderMap) 
 }
 
 /// The headers a preflight writes into an empty response.
-pub fn preflight_response(policy: &CorsPolicy, request: &HeaderMap) -> HeaderMap {
+pub(crate) fn preflight_response(policy: &CorsPolicy, request: &HeaderMap) -> HeaderMap {
     let mut response = HeaderMap::new();
     preflight(policy, request).write_headers(&mut response);
     response
 }
 
 /// The headers an actual request adds to `response`.
-pub fn actual_response(
+pub(crate) fn actual_response(
     policy: &CorsPolicy,
     request: &HeaderMap,
     mut response: HeaderMap,
@@ -61,7 +72,7 @@ pub fn actual_response(
 }
 
 /// Every line of `name`, as strings.
-pub fn lines<'a>(map: &'a HeaderMap, name: &str) -> Vec<&'a str> {
+pub(crate) fn lines<'a>(map: &'a HeaderMap, name: &str) -> Vec<&'a str> {
     map.get_all(name)
         .iter()
         .map(|v| v.to_str().unwrap())
@@ -69,14 +80,14 @@ pub fn lines<'a>(map: &'a HeaderMap, name: &str) -> Vec<&'a str> {
 }
 
 /// The single value of `name`, or `None`; fails if the header has several lines.
-pub fn one<'a>(map: &'a HeaderMap, name: &str) -> Option<&'a str> {
+pub(crate) fn one<'a>(map: &'a HeaderMap, name: &str) -> Option<&'a str> {
     let all = lines(map, name);
     assert!(all.len() <= 1, "{name} has {} lines: {all:?}", all.len());
     all.first().copied()
 }
 
 /// The names of the `Access-Control-*` headers in `map`, sorted.
-pub fn cors_header_names(map: &HeaderMap) -> Vec<&str> {
+pub(crate) fn cors_header_names(map: &HeaderMap) -> Vec<&str> {
     let mut names: Vec<&str> = map
         .keys()
         .map(HeaderName::as_str)

@@ -6,7 +6,7 @@
 //! page see, and what reached the server.
 #![allow(dead_code, reason = "each engine's test binary uses the part it needs")]
 
-pub mod webdriver;
+pub(crate) mod webdriver;
 
 use std::collections::BTreeMap;
 use std::ops::RangeInclusive;
@@ -472,7 +472,7 @@ fn check(engine: Engine, case: &Case, result: Option<&Value>) -> Vec<String> {
 
 /// Runs the matrix in `engine` against the axum API, then against the actix-web API: both pages
 /// each time, every case checked, every failure named.
-pub async fn run(engine: Engine) {
+pub(crate) async fn run(engine: Engine) {
     let api_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let axum_port = api_listener.local_addr().unwrap().port();
     let page_listener = tokio::net::TcpListener::bind(("127.0.0.1", PAGE_PORT))

@@ -16,14 +16,14 @@ use tokio::process::{Child, Command};
 
 /// A browser engine of the suite.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Engine {
+pub(crate) enum Engine {
     Chromium,
     Firefox,
     WebKit,
 }
 
 impl Engine {
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Self::Chromium => "Chromium",
             Self::Firefox => "Firefox",
@@ -75,7 +75,7 @@ fn free_port() -> u16 {
 }
 
 /// A running driver (and, for WebKit, its X display), killed when dropped.
-pub struct Driver {
+pub(crate) struct Driver {
     engine: Engine,
     port: u16,
     _process: Child,
@@ -125,7 +125,7 @@ async fn xvfb() -> (Child, String) {
 
 impl Driver {
     /// Starts the engine's driver and waits until it accepts sessions.
-    pub async fn start(engine: Engine) -> Self {
+    pub(crate) async fn start(engine: Engine) -> Self {
         let port = free_port();
         let profile = std::env::temp_dir().join(format!(
             "cors-browser-{}-{}",
@@ -281,7 +281,7 @@ impl Driver {
     }
 
     /// A new browser session.
-    pub async fn session(&self) -> Session<'_> {
+    pub(crate) async fn session(&self) -> Session<'_> {
         let created = self
             .call(
                 "POST",
@@ -307,7 +307,7 @@ impl Driver {
 }
 
 /// A browser session; end it with [`Session::end`].
-pub struct Session<'d> {
+pub(crate) struct Session<'d> {
     driver: &'d Driver,
     id: String,
     /// The engine's version, as its driver reports it.
@@ -316,7 +316,7 @@ pub struct Session<'d> {
 
 impl Session<'_> {
     /// Loads `url` and waits until the page has written `#results`; returns its text.
-    pub async fn results(&self, url: &str) -> String {
+    pub(crate) async fn results(&self, url: &str) -> String {
         let name = self.driver.engine.name();
         self.driver
             .call(
@@ -351,7 +351,7 @@ impl Session<'_> {
     }
 
     /// Closes the browser.
-    pub async fn end(self) {
+    pub(crate) async fn end(self) {
         let _ = self
             .driver
             .call("DELETE", &format!("/session/{}", self.id), None)
