@@ -23,7 +23,10 @@ static INSECURE_OPT_IN: CorsPolicy = cors_policy! {
 /// The errors of a compile-fail case, as the compiler printed them, notes left out: a note
 /// points at the other key of a conflict, which configuration does not have.
 fn compiler_errors(case: &str) -> Vec<String> {
-    let path = format!("{}/ui/{case}.stderr", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/compile-fail/ui/{case}.stderr",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let stderr = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     stderr
         .lines()
@@ -36,7 +39,7 @@ fn compiler_errors(case: &str) -> Vec<String> {
 /// The origins a compile-fail case lists, read from its source: the string literals between
 /// `allow_origins: [` and the closing `]`, or `*` for `allow_origins: *`.
 fn case_origins(case: &str) -> Vec<String> {
-    let path = format!("{}/ui/{case}.rs", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/compile-fail/ui/{case}.rs", env!("CARGO_MANIFEST_DIR"));
     let source = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let start = source
         .find("allow_origins: ")
@@ -125,7 +128,7 @@ fn an_empty_list_and_an_opt_in_without_effect_have_their_twins() {
 
 #[test]
 fn variables_at_build_time_say_what_configuration_says_at_startup() {
-    // tests/ui/env/bad_elements.rs reads CORS_TEST_BAD_ORIGINS, then CORS_TEST_INSECURE_ORIGINS
+    // tests/compile-fail/ui/env/bad_elements.rs reads CORS_TEST_BAD_ORIGINS, then CORS_TEST_INSECURE_ORIGINS
     // beside a literal, with credentials; the compiler names the variable before each problem.
     let compiler = compiler_errors("env/bad_elements");
     let mut expected = config_errors(&PLAIN, &split(env!("CORS_TEST_BAD_ORIGINS")));

@@ -1,5 +1,5 @@
 //! The compile-fail suite: every `.stderr` beside a case is the message a user sees.
-//! Regenerate with `TRYBUILD=overwrite cargo test -p cors-tests --test ui`, then review the diff.
+//! Regenerate with `TRYBUILD=overwrite cargo test -p cors-compile-fail-tests`, then review the diff.
 
 /// The compile-fail areas, in the order they run: every folder of `ui/` but `pass`.
 const AREAS: [&str; 8] = [

@@ -1,0 +1,1 @@
+//! Nothing but the compile-fail suite, in `tests/ui.rs`, and its cases, in `ui/`.
