@@ -35,7 +35,8 @@
 //!
 //! # Features
 //!
-//! None is on by default; without them the crate depends on `http` and the rules crate only.
+//! None is on by default; without them the crate depends on `http`, its macro crate and the rules
+//! crate (whose origin-pattern parser and Public Suffix List data come only with `config`).
 //!
 //! - `tower`: `CorsLayer`, a tower layer for axum, hyper and tonic, and tower's `Layer` trait
 //!   re-exported.

@@ -86,9 +86,20 @@ fn cors_headers(map: &HeaderMap) -> usize {
         .count()
 }
 
+/// How many answers of each kind a run checked, so a test can tell that a corpus reaches every
+/// assertion below.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(super) struct Reached {
+    pub(super) allowed_preflights: usize,
+    pub(super) refused_preflights: usize,
+    pub(super) allowed_actual: usize,
+    pub(super) refused_actual: usize,
+}
+
 /// Runs every policy on the decoded request; panics if an answer does not hold together.
-pub(super) fn run(data: &[u8]) {
+pub(super) fn run(data: &[u8]) -> Reached {
     let (method, request, handler_response) = decode(data);
+    let mut reached = Reached::default();
     for policy in POLICIES {
         let mut fresh = HeaderMap::new();
         let mut merged = handler_response.clone();
@@ -98,9 +109,11 @@ pub(super) fn run(data: &[u8]) {
                 preflight.write_headers(&mut merged);
                 let _ = preflight.rejection().map(|why| why.to_string());
                 if preflight.is_allowed() {
+                    reached.allowed_preflights += 1;
                     assert!(fresh.contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN));
                     assert!(preflight.status().is_success());
                 } else {
+                    reached.refused_preflights += 1;
                     assert_eq!(cors_headers(&fresh), 0, "a refused preflight: {fresh:?}");
                     assert_eq!(
                         cors_headers(&merged),
@@ -113,6 +126,11 @@ pub(super) fn run(data: &[u8]) {
             Verdict::Actual(actual) => {
                 actual.write_headers(&mut fresh);
                 actual.write_headers(&mut merged);
+                if actual.is_allowed() {
+                    reached.allowed_actual += 1;
+                } else {
+                    reached.refused_actual += 1;
+                }
                 let origins: Vec<&HeaderValue> = request.get_all(header::ORIGIN).iter().collect();
                 let allow = fresh.get(header::ACCESS_CONTROL_ALLOW_ORIGIN);
                 assert_eq!(
@@ -133,4 +151,5 @@ pub(super) fn run(data: &[u8]) {
             }
         }
     }
+    reached
 }
