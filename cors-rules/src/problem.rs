@@ -188,7 +188,7 @@ impl Problem {
 
 impl fmt::Display for Problem {
     /// One sentence per kind, in one exhaustive match: a new kind does not compile until it
-    /// says something. A problem in a pattern reads "origin `…` <what is wrong>", then the fix.
+    /// says something. A problem in a pattern reads "origin `…`" and what is wrong, then the fix.
     #[allow(clippy::too_many_lines, reason = "one arm per kind, each a sentence")]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let element = self.element.as_deref().unwrap_or_default().escape_debug();
