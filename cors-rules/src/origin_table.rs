@@ -106,7 +106,6 @@ impl<E: AsRef<[u8]>> OriginTables<E> {
     }
 
     /// What the tables say about an `Origin` value, compared byte for byte.
-    #[inline]
     #[must_use]
     pub fn find(&self, origin: &[u8]) -> OriginMatch<'_, E> {
         if origin.len() > self.longest {
@@ -129,6 +128,7 @@ impl<E: AsRef<[u8]>> OriginTables<E> {
         OriginMatch::None
     }
 
+    #[inline]
     fn any_port_matches(&self, origin: &[u8]) -> bool {
         let Some((scheme, host, rest)) = split_origin(origin) else {
             return false;
@@ -145,6 +145,7 @@ impl<E: AsRef<[u8]>> OriginTables<E> {
     /// Tries each length a pattern's domain has, longest first: the origin (its port aside)
     /// must then end with a dot and a domain of that length. The work is bounded by the number
     /// of distinct lengths in the policy, not by the origin.
+    #[inline]
     fn subdomain_matches(&self, origin: &[u8]) -> bool {
         let (before_port, port) = split_port(origin);
         for (word, &lengths) in self.subdomain_lengths.iter().enumerate().rev() {
@@ -244,8 +245,12 @@ impl<E> OriginTables<E> {
     }
 }
 
+// The helpers below are `#[inline]`: they run on every lookup, in the crate that instantiates
+// the tables (the runtime), which cannot inline a plain function of this crate.
+
 /// Splits a port off the end of an origin: the last colon among its last six bytes, if only
 /// digits follow it. A longer port is not a port any pattern allows.
+#[inline]
 fn split_port(origin: &[u8]) -> (&[u8], &[u8]) {
     let window = origin.len().saturating_sub(6);
     match origin[window..].iter().rposition(|&b| b == b':') {
@@ -258,6 +263,7 @@ fn split_port(origin: &[u8]) -> (&[u8], &[u8]) {
 
 /// Splits `scheme://host[:port]` into the scheme (with `://`), the host (an IPv6 host with its
 /// brackets) and what follows the host.
+#[inline]
 fn split_origin(origin: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
     let colon = origin.iter().position(|&b| b == b':')?;
     let authority = origin[colon..].strip_prefix(b"://")?;
@@ -274,6 +280,7 @@ fn split_origin(origin: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
     Some((scheme, host, rest))
 }
 
+#[inline]
 fn is_label(label: &[u8]) -> bool {
     !label.is_empty()
         && label
@@ -282,6 +289,7 @@ fn is_label(label: &[u8]) -> bool {
 }
 
 /// `rest` is what follows the host in the origin.
+#[inline]
 fn port_matches(rest: &[u8], port: &Port) -> bool {
     match port {
         Port::Default => rest.is_empty(),
@@ -291,6 +299,7 @@ fn port_matches(rest: &[u8], port: &Port) -> bool {
 }
 
 /// A port as a browser serializes it: 1 to 65535, decimal, no leading zero.
+#[inline]
 fn is_canonical_port(digits: &[u8]) -> bool {
     if digits.is_empty() || digits.len() > 5 || digits[0] == b'0' {
         return false;
