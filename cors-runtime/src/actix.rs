@@ -183,17 +183,22 @@ where
 
     fn call(&self, request: ServiceRequest) -> Self::Future {
         let options = request.method() == Method::OPTIONS;
-        let mut policy = self.policy.borrow_mut();
-        let state = match policy.decide(options, request.headers()) {
+        // The policy is borrowed only while the request is classified, not while the inner
+        // service runs.
+        let decided = match self.policy.borrow_mut().decide(options, request.headers()) {
             ControlFlow::Break(preflight) => {
                 let status = StatusCode::from_u16(preflight.status().as_u16())
                     .unwrap_or(StatusCode::FORBIDDEN);
                 let mut response = HttpResponse::new(status);
                 preflight.write_headers(response.headers_mut());
-                State::Preflight {
-                    response: Some(request.into_response(response)),
-                }
+                ControlFlow::Break(response)
             }
+            ControlFlow::Continue(kept) => ControlFlow::Continue(kept),
+        };
+        let state = match decided {
+            ControlFlow::Break(response) => State::Preflight {
+                response: Some(request.into_response(response)),
+            },
             ControlFlow::Continue((policy, origin)) => State::Actual {
                 future: self.service.call(request),
                 policy,
