@@ -35,6 +35,27 @@ pub(crate) struct Setting<T> {
     pub(crate) value: T,
 }
 
+/// Where a key was written, whatever its value's type: what an error about the key as a whole
+/// points at.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Written<'a> {
+    pub(crate) key: &'a Ident,
+    /// Where the key stands among the entries.
+    pub(crate) position: usize,
+    /// The span of the whole value.
+    pub(crate) span: Span,
+}
+
+impl<T> Setting<T> {
+    pub(crate) fn written(&self) -> Written<'_> {
+        Written {
+            key: &self.key,
+            position: self.position,
+            span: self.span,
+        }
+    }
+}
+
 /// Names, each with its span.
 pub(crate) type Names = Vec<Spanned<String>>;
 
@@ -139,6 +160,14 @@ macro_rules! options {
                 }
             }
 
+            /// Where `which` was written, if it was (`allow_origins` is not an option).
+            pub(crate) fn written(&self, which: Key) -> Option<Written<'_>> {
+                match which {
+                    Key::AllowOrigins => None,
+                    $(Key::$key => self.$field.as_ref().map(Setting::written),)*
+                }
+            }
+
             /// Visits each key that was set, with its value.
             pub(crate) fn each_set(&self, mut visit: impl FnMut(Key, &dyn Answer)) {
                 $(if let Some(setting) = &self.$field {
@@ -219,11 +248,6 @@ impl Policy {
         }
     }
 
-    /// Whether `allow_credentials: true`.
-    pub(crate) fn credentials(&self) -> bool {
-        is_true(self.options.allow_credentials.as_ref())
-    }
-
     /// `*` or the patterns; `None` when `allow_origins` could not be read.
     pub(crate) fn origins(&self) -> Option<AnyOr<&[Origin]>> {
         self.allow_origins
@@ -238,7 +262,7 @@ impl Policy {
     pub(crate) fn origin_context(&self) -> rules::OriginContext {
         let o = &self.options;
         rules::OriginContext {
-            credentials: self.credentials(),
+            credentials: is_true(o.allow_credentials.as_ref()),
             private_network: is_true(o.allow_private_network.as_ref()),
             insecure_opt_in: o
                 .dangerously_allow_insecure_origins
@@ -252,7 +276,7 @@ impl Policy {
     }
 }
 
-pub(crate) fn is_true(setting: Option<&Setting<bool>>) -> bool {
+fn is_true(setting: Option<&Setting<bool>>) -> bool {
     setting.is_some_and(|setting| setting.value)
 }
 

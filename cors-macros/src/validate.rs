@@ -7,17 +7,17 @@
 use std::collections::BTreeMap;
 use std::fmt::Display;
 
+use cors_rules::AnyOr;
 use cors_rules::fetch::{
     MAX_AGE_LIMIT, NEVER_EXPOSED_HEADERS, is_cors_response_header, is_forbidden_method,
     is_forbidden_request_header,
 };
 use cors_rules::rules::{self, Subject};
 use cors_rules::syntax::is_token;
-use cors_rules::{AnyOr, Key};
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote_spanned};
 
-use crate::ast::{ExposedHeaders, Methods, Policy, Setting, Spanned};
+use crate::ast::{ExposedHeaders, Methods, Policy, Setting, Spanned, Written};
 use crate::errors::Errors;
 
 type Rule = fn(&Policy, &mut Errors);
@@ -58,35 +58,21 @@ fn origin_rules(policy: &Policy, errors: &mut Errors) {
                 errors.push(origin.place, origin.message(problem));
             }
             Subject::AnyOriginWith(key) => {
-                if let Some(setting) = bool_setting(policy, key) {
-                    conflict(errors, setting, allow_origins, &problem.to_string());
+                if let Some(written) = policy.options.written(key) {
+                    conflict(
+                        errors,
+                        written,
+                        allow_origins.written(),
+                        &problem.to_string(),
+                    );
                 }
             }
             Subject::OptIn(key) => {
-                if let Some(setting) = bool_setting(policy, key) {
-                    errors.push(setting.span, problem);
+                if let Some(written) = policy.options.written(key) {
+                    errors.push(written.span, problem);
                 }
             }
         }
-    }
-}
-
-/// The setting of a key that takes `true` or `false`, if it was written.
-fn bool_setting(policy: &Policy, key: Key) -> Option<&Setting<bool>> {
-    let o = &policy.options;
-    match key {
-        Key::AllowCredentials => o.allow_credentials.as_ref(),
-        Key::AllowPrivateNetwork => o.allow_private_network.as_ref(),
-        Key::DangerouslyAllowInsecureOrigins => o.dangerously_allow_insecure_origins.as_ref(),
-        Key::DangerouslyAllowPublicSuffixSubdomains => {
-            o.dangerously_allow_public_suffix_subdomains.as_ref()
-        }
-        Key::AllowOrigins
-        | Key::AllowMethods
-        | Key::AllowHeaders
-        | Key::ExposeHeaders
-        | Key::MaxAge
-        | Key::PreflightSuccessStatus => None,
     }
 }
 
@@ -100,8 +86,8 @@ fn credentials_with_any_exposed_header(policy: &Policy, errors: &mut Errors) {
     if credentials.value && matches!(expose.value, ExposedHeaders(AnyOr::Any)) {
         conflict(
             errors,
-            credentials,
-            expose,
+            credentials.written(),
+            expose.written(),
             "`expose_headers: *` does not expose every header when `allow_credentials: true`: \
              browsers then read `*` as a header named `*`; list the headers to expose, as in \
              `expose_headers: [\"x-request-id\"]`",
@@ -257,7 +243,7 @@ fn duplicates<T: Ord + Display>(items: &[Spanned<T>], what: &str, errors: &mut E
 
 /// Reports two settings that cannot go together: the error at the later one, from its key to
 /// its value, and a note at the earlier one.
-fn conflict<A, B>(errors: &mut Errors, a: &Setting<A>, b: &Setting<B>, message: &str) {
+fn conflict(errors: &mut Errors, a: Written<'_>, b: Written<'_>, message: &str) {
     let (later, earlier) = if a.position > b.position {
         (setting_tokens(a), setting_tokens(b))
     } else {
@@ -271,11 +257,11 @@ fn conflict<A, B>(errors: &mut Errors, a: &Setting<A>, b: &Setting<B>, message: 
 }
 
 /// Tokens that span `key: value`, for an error that underlines both, and the key's name.
-fn setting_tokens<T>(setting: &Setting<T>) -> (TokenStream, String) {
-    let value_end: Span = setting.span;
-    let mut tokens = setting.key.to_token_stream();
+fn setting_tokens(written: Written<'_>) -> (TokenStream, String) {
+    let value_end: Span = written.span;
+    let mut tokens = written.key.to_token_stream();
     tokens.extend(quote_spanned!(value_end=> value));
-    (tokens, setting.key.to_string())
+    (tokens, written.key.to_string())
 }
 
 #[cfg(test)]
