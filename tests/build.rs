@@ -87,6 +87,7 @@ struct Policy<'a> {
     max_age: Option<usize>,
     private_network: bool,
     status_200: bool,
+    refuse_writes: bool,
 }
 
 impl Policy<'static> {
@@ -107,6 +108,8 @@ impl Policy<'static> {
         let max_age = random.chance(50).then(|| random.below(86_401));
         let private_network = !any_origin && random.chance(30);
         let status_200 = random.chance(30);
+        // `*` trusts every origin to write: the macro refuses the key with it.
+        let refuse_writes = !any_origin && random.chance(50);
         Self {
             origins,
             methods,
@@ -118,6 +121,7 @@ impl Policy<'static> {
             max_age,
             private_network,
             status_200,
+            refuse_writes,
         }
     }
 
@@ -163,6 +167,9 @@ impl Policy<'static> {
         if self.status_200 {
             keys.push_str("preflight_success_status: 200, ");
         }
+        if self.refuse_writes {
+            keys.push_str("refuse_cross_origin_writes: true, ");
+        }
         keys
     }
 
@@ -191,7 +198,8 @@ impl Policy<'static> {
         };
         format!(
             "Spec {{ source: {keys:?}, origins: {}, methods: {}, any_headers: {}, headers: &[{}], \
-             expose: {expose}, credentials: {}, max_age: {}, private_network: {}, status_200: {} }}",
+             expose: {expose}, credentials: {}, max_age: {}, private_network: {}, status_200: {}, \
+             refuse_writes: {} }}",
             list(&self.origins),
             list(&self.methods),
             self.headers_star,
@@ -201,6 +209,7 @@ impl Policy<'static> {
                 .map_or("None".to_owned(), |s| format!("Some({s})")),
             self.private_network,
             self.status_200,
+            self.refuse_writes,
         )
     }
 }

@@ -173,6 +173,7 @@ pub fn ours(
             actual.write_headers(out);
             StatusCode::OK
         }
+        Verdict::RefusedWrite(refused) => refused.status(),
     }
 }
 

@@ -186,6 +186,7 @@ options! {
     MaxAge => max_age: MaxAge = lower_max_age,
     AllowPrivateNetwork => allow_private_network: bool = lower_bool,
     PreflightSuccessStatus => preflight_success_status: SuccessStatus = lower_status,
+    RefuseCrossOriginWrites => refuse_cross_origin_writes: bool = lower_bool,
     DangerouslyAllowInsecureOrigins => dangerously_allow_insecure_origins: bool = lower_bool,
     DangerouslyAllowPublicSuffixSubdomains => dangerously_allow_public_suffix_subdomains: bool = lower_bool,
 }
@@ -264,6 +265,7 @@ impl Policy {
         rules::OriginContext {
             credentials: is_true(o.allow_credentials.as_ref()),
             private_network: is_true(o.allow_private_network.as_ref()),
+            refuse_writes: is_true(o.refuse_cross_origin_writes.as_ref()),
             insecure_opt_in: o
                 .dangerously_allow_insecure_origins
                 .as_ref()
@@ -727,7 +729,7 @@ mod tests {
                 "`max_age` cannot be negative; it takes an integer literal of seconds, from 0 to 86400, such as `600`",
                 "`*` cannot be mixed with methods: write `allow_methods: *` to allow any method, or list methods only",
                 "duplicate key `allow_methods`; each key may be given once (the first `allow_methods` is kept)",
-                "unknown key `frobnicate`; the keys are `allow_origins`, `allow_methods`, `allow_headers`, `expose_headers`, `allow_credentials`, `max_age`, `allow_private_network`, `preflight_success_status`, `dangerously_allow_insecure_origins`, `dangerously_allow_public_suffix_subdomains`",
+                "unknown key `frobnicate`; the keys are `allow_origins`, `allow_methods`, `allow_headers`, `expose_headers`, `allow_credentials`, `max_age`, `allow_private_network`, `preflight_success_status`, `refuse_cross_origin_writes`, `dangerously_allow_insecure_origins`, `dangerously_allow_public_suffix_subdomains`",
             ]
         );
     }

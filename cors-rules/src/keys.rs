@@ -11,13 +11,14 @@ pub enum Key {
     MaxAge,
     AllowPrivateNetwork,
     PreflightSuccessStatus,
+    RefuseCrossOriginWrites,
     DangerouslyAllowInsecureOrigins,
     DangerouslyAllowPublicSuffixSubdomains,
 }
 
 impl Key {
     /// Every key, in the order of the documentation.
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 11] = [
         Self::AllowOrigins,
         Self::AllowMethods,
         Self::AllowHeaders,
@@ -26,6 +27,7 @@ impl Key {
         Self::MaxAge,
         Self::AllowPrivateNetwork,
         Self::PreflightSuccessStatus,
+        Self::RefuseCrossOriginWrites,
         Self::DangerouslyAllowInsecureOrigins,
         Self::DangerouslyAllowPublicSuffixSubdomains,
     ];
@@ -42,6 +44,7 @@ impl Key {
             Self::MaxAge => "max_age",
             Self::AllowPrivateNetwork => "allow_private_network",
             Self::PreflightSuccessStatus => "preflight_success_status",
+            Self::RefuseCrossOriginWrites => "refuse_cross_origin_writes",
             Self::DangerouslyAllowInsecureOrigins => "dangerously_allow_insecure_origins",
             Self::DangerouslyAllowPublicSuffixSubdomains => {
                 "dangerously_allow_public_suffix_subdomains"
@@ -63,6 +66,7 @@ impl Key {
             Self::PreflightSuccessStatus => "an integer literal: `204` or `200`",
             Self::AllowCredentials
             | Self::AllowPrivateNetwork
+            | Self::RefuseCrossOriginWrites
             | Self::DangerouslyAllowInsecureOrigins
             | Self::DangerouslyAllowPublicSuffixSubdomains => "`true` or `false`",
         }

@@ -88,6 +88,8 @@ pub enum ProblemKind {
     AnyOriginWithCredentials,
     /// Any origin, with private network access.
     AnyOriginWithPrivateNetwork,
+    /// Any origin, with cross-origin writes refused: it trusts every origin, so refuses nothing.
+    AnyOriginWithWriteRefusal,
     /// An origin that is not secure, with credentials.
     InsecureWithCredentials,
     /// A `*.` pattern on a public suffix, with credentials.
@@ -221,6 +223,15 @@ impl fmt::Display for Problem {
                     "`allow_private_network: true` cannot be combined with `allow_origins: *`: \
                      it would let every website on the internet reach this private-network \
                      service; list the origins that may reach it",
+                );
+            }
+            ProblemKind::AnyOriginWithWriteRefusal => {
+                return f.write_str(
+                    "`refuse_cross_origin_writes: true` cannot be combined with \
+                     `allow_origins: *`: every origin would be trusted to write, so nothing \
+                     would be refused; list the origins that may write, as in \
+                     `allow_origins: [\"https://app.example.com\"]`, or remove \
+                     `refuse_cross_origin_writes`",
                 );
             }
             ProblemKind::InsecureWithCredentials => {

@@ -22,6 +22,8 @@ pub struct OriginContext {
     pub credentials: bool,
     /// `allow_private_network: true`.
     pub private_network: bool,
+    /// `refuse_cross_origin_writes: true`.
+    pub refuse_writes: bool,
     /// `dangerously_allow_insecure_origins`, if it is written.
     pub insecure_opt_in: Option<bool>,
     /// `dangerously_allow_public_suffix_subdomains`, if it is written.
@@ -60,7 +62,8 @@ pub fn public_suffix_of(pattern: &OriginPattern) -> Option<&str> {
 
 /// Every problem of `origins` (`None` for `allow_origins: *`) in `context`, in the order the
 /// compiler reports them: credentials with any origin, insecure origins, public-suffix
-/// wildcards, opt-ins without effect, private network with any origin, duplicates.
+/// wildcards, opt-ins without effect, private network with any origin, refused writes with any
+/// origin, duplicates.
 #[must_use]
 pub fn origin_problems<P: Borrow<OriginPattern>>(
     origins: Option<&[P]>,
@@ -142,6 +145,13 @@ pub fn origin_problems<P: Borrow<OriginPattern>>(
         found.push((
             Subject::AnyOriginWith(Key::AllowPrivateNetwork),
             Problem::new(ProblemKind::AnyOriginWithPrivateNetwork),
+        ));
+    }
+    // Writes are refused from origins the list does not trust; `*` trusts them all.
+    if context.refuse_writes && origins.is_none() {
+        found.push((
+            Subject::AnyOriginWith(Key::RefuseCrossOriginWrites),
+            Problem::new(ProblemKind::AnyOriginWithWriteRefusal),
         ));
     }
     let mut seen = BTreeSet::new();
@@ -239,6 +249,7 @@ mod tests {
     const CREDENTIALS: OriginContext = OriginContext {
         credentials: true,
         private_network: false,
+        refuse_writes: false,
         insecure_opt_in: None,
         public_suffix_opt_in: None,
     };
@@ -286,11 +297,20 @@ mod tests {
             None,
             OriginContext {
                 private_network: true,
+                refuse_writes: true,
                 ..CREDENTIALS
             },
         );
         assert_eq!(any[0].0, Subject::AnyOriginWith(Key::AllowCredentials));
         assert_eq!(any[1].0, Subject::AnyOriginWith(Key::AllowPrivateNetwork));
+        assert_eq!(
+            any[2].0,
+            Subject::AnyOriginWith(Key::RefuseCrossOriginWrites)
+        );
+        assert!(any[2].1.starts_with(
+            "`refuse_cross_origin_writes: true` cannot be combined with `allow_origins: *`"
+        ));
+        assert_eq!(any.len(), 3);
     }
 
     #[test]

@@ -31,8 +31,8 @@ use std::task::{Context, Poll};
 use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
 use actix_web::error::InternalError;
+use actix_web::http::StatusCode;
 use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
-use actix_web::http::{Method, StatusCode};
 use actix_web::{Error, HttpResponse};
 use pin_project_lite::pin_project;
 
@@ -43,13 +43,15 @@ use crate::policy::CorsPolicy;
 use crate::source::ReloadHandle;
 use crate::source::{ResponsePolicy, ServicePolicy, Source};
 use crate::value::PolicyValue;
+use crate::writes::{Head, method_kind};
 
 /// An actix-web middleware that answers preflights and adds CORS headers to every other
 /// response, under one [`CorsPolicy`]: the same answers as the tower
 /// [`CorsLayer`](crate::CorsLayer) gives under the same policy.
 ///
-/// Preflights are answered with an empty body and never reach the handler. Every other request
-/// goes on, and its response gets the policy's headers whatever its status: a handler's error,
+/// Preflights are answered with an empty body and never reach the handler, and so are writes the
+/// policy refuses (`refuse_cross_origin_writes`: 403, no CORS header). Every other request goes
+/// on, and its response gets the policy's headers whatever its status: a handler's error,
 /// a failed extractor, or actix-web's default 404. An error returned by an inner middleware
 /// becomes the response it stands for, with the headers, and is passed on still as an error.
 /// The handler's `Vary` is kept, with `Origin` appended when it is missing.
@@ -182,21 +184,25 @@ where
     forward_ready!(service);
 
     fn call(&self, request: ServiceRequest) -> Self::Future {
-        let options = request.method() == Method::OPTIONS;
+        let head = Head {
+            kind: method_kind!(request.method(), actix_web::http),
+            method: request.method().as_str(),
+            authority: request.uri().authority().map(|a| a.as_str().as_bytes()),
+        };
         // The policy is borrowed only while the request is classified, not while the inner
         // service runs.
-        let decided = match self.policy.borrow_mut().decide(options, request.headers()) {
-            ControlFlow::Break(preflight) => {
-                let status = StatusCode::from_u16(preflight.status().as_u16())
-                    .unwrap_or(StatusCode::FORBIDDEN);
+        let decided = match self.policy.borrow_mut().decide(head, request.headers()) {
+            ControlFlow::Break(answer) => {
+                let status =
+                    StatusCode::from_u16(answer.status().as_u16()).unwrap_or(StatusCode::FORBIDDEN);
                 let mut response = HttpResponse::new(status);
-                preflight.write_headers(response.headers_mut());
+                answer.write_headers(response.headers_mut());
                 ControlFlow::Break(response)
             }
             ControlFlow::Continue(kept) => ControlFlow::Continue(kept),
         };
         let state = match decided {
-            ControlFlow::Break(response) => State::Preflight {
+            ControlFlow::Break(response) => State::Answered {
                 response: Some(request.into_response(response)),
             },
             ControlFlow::Continue((policy, origin)) => State::Actual {
@@ -221,7 +227,7 @@ pin_project! {
 pin_project! {
     #[project = StateProjection]
     enum State<F> {
-        Preflight { response: Option<ServiceResponse<BoxBody>> },
+        Answered { response: Option<ServiceResponse<BoxBody>> },
         Actual {
             #[pin]
             future: F,
@@ -239,7 +245,7 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         match self.project().state.project() {
-            StateProjection::Preflight { response } => Poll::Ready(Ok(response
+            StateProjection::Answered { response } => Poll::Ready(Ok(response
                 .take()
                 .expect("polled after completion")
                 .map_into_right_body())),

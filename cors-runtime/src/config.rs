@@ -121,6 +121,7 @@ impl CorsPolicy {
         let context = OriginContext {
             credentials: answers.allow_credentials,
             private_network: answers.allow_private_network,
+            refuse_writes: answers.refuse_cross_origin_writes,
             insecure_opt_in: answers.dangerously_allow_insecure_origins.then_some(true),
             public_suffix_opt_in: answers
                 .dangerously_allow_public_suffix_subdomains

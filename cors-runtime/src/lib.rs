@@ -83,6 +83,7 @@ mod trace;
 mod value;
 mod vary;
 mod verdict;
+mod writes;
 
 pub use actual::Actual;
 #[cfg(feature = "config")]
@@ -109,6 +110,7 @@ pub use tower::CorsLayer;
 #[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
 pub use tower_layer::Layer;
 pub use verdict::Verdict;
+pub use writes::RefusedWrite;
 
 /// Builds a [`CorsPolicy`] from a declarative block, checked at compile time.
 ///
@@ -124,6 +126,7 @@ pub use verdict::Verdict;
 /// | `max_age` | seconds, `0 ..= 86400` | no header |
 /// | `allow_private_network` | `true` / `false` | `false` |
 /// | `preflight_success_status` | `200` or `204` | `204` |
+/// | `refuse_cross_origin_writes` | `true` / `false` | `false` |
 /// | `dangerously_allow_insecure_origins` | `true` / `false` | `false` |
 /// | `dangerously_allow_public_suffix_subdomains` | `true` / `false` | `false` |
 ///

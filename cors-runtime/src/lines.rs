@@ -20,6 +20,10 @@ pub(crate) enum Name {
     /// `Access-Control-Request-Private-Network`, sent by Chromium on a Private Network Access
     /// preflight.
     RequestPrivateNetwork,
+    /// `Sec-Fetch-Site`, where a browser says whose page sent the request.
+    SecFetchSite,
+    /// `Host`, the request's authority when its URI has none.
+    Host,
     Vary,
     AllowOrigin,
     AllowCredentials,
@@ -34,6 +38,7 @@ pub(crate) enum Name {
 impl Name {
     pub(crate) const REQUEST_PRIVATE_NETWORK: &str = "access-control-request-private-network";
     pub(crate) const ALLOW_PRIVATE_NETWORK: &str = "access-control-allow-private-network";
+    pub(crate) const SEC_FETCH_SITE: &str = "sec-fetch-site";
 
     /// The response headers a policy owns on an actual request: written when the policy says so,
     /// removed otherwise, so a handler cannot widen the policy by accident.
@@ -107,11 +112,15 @@ macro_rules! header_name {
             header::HeaderName::from_static(Name::REQUEST_PRIVATE_NETWORK);
         const ALLOW_PRIVATE_NETWORK: header::HeaderName =
             header::HeaderName::from_static(Name::ALLOW_PRIVATE_NETWORK);
+        const SEC_FETCH_SITE: header::HeaderName =
+            header::HeaderName::from_static(Name::SEC_FETCH_SITE);
         match $name {
             Name::Origin => header::ORIGIN,
             Name::RequestMethod => header::ACCESS_CONTROL_REQUEST_METHOD,
             Name::RequestHeaders => header::ACCESS_CONTROL_REQUEST_HEADERS,
             Name::RequestPrivateNetwork => REQUEST_PRIVATE_NETWORK,
+            Name::SecFetchSite => SEC_FETCH_SITE,
+            Name::Host => header::HOST,
             Name::Vary => header::VARY,
             Name::AllowOrigin => header::ACCESS_CONTROL_ALLOW_ORIGIN,
             Name::AllowCredentials => header::ACCESS_CONTROL_ALLOW_CREDENTIALS,

@@ -58,6 +58,7 @@ pub struct Answers {
     pub max_age: Option<PolicyValue>,
     pub allow_private_network: bool,
     pub preflight_success_status: StatusCode,
+    pub refuse_cross_origin_writes: bool,
     /// Kept for origins from configuration, which may need it.
     pub dangerously_allow_insecure_origins: bool,
     /// Likewise.
@@ -80,6 +81,7 @@ impl Answers {
         max_age: None,
         allow_private_network: false,
         preflight_success_status: StatusCode::NO_CONTENT,
+        refuse_cross_origin_writes: false,
         dangerously_allow_insecure_origins: false,
         dangerously_allow_public_suffix_subdomains: false,
     };
@@ -246,6 +248,7 @@ impl fmt::Debug for CorsPolicy {
                 "preflight_success_status",
                 &p.preflight_success_status.as_u16(),
             )
+            .field("refuse_cross_origin_writes", &p.refuse_cross_origin_writes)
             .finish()
     }
 }
@@ -270,6 +273,7 @@ mod tests {
         expose_headers: ["x-request-id", "x-a"],
         allow_credentials: true,
         max_age: 600,
+        refuse_cross_origin_writes: true,
     };
     static ANY: CorsPolicy = cors_policy! {
         allow_origins: *,
@@ -285,15 +289,15 @@ mod tests {
     fn debug_reads_like_the_policy_block() {
         assert_eq!(
             format!("{LISTS:?}"),
-            r#"CorsPolicy { allow_origins: ["http://localhost:*", "https://*.a.example", "https://b.example"], allow_methods: ["GET", "HEAD", "POST", "PURGE", "PUT"], allow_headers: ["content-type", "x-b"], expose_headers: ["x-a", "x-request-id"], allow_credentials: true, max_age: Some(600), allow_private_network: false, preflight_success_status: 204 }"#
+            r#"CorsPolicy { allow_origins: ["http://localhost:*", "https://*.a.example", "https://b.example"], allow_methods: ["GET", "HEAD", "POST", "PURGE", "PUT"], allow_headers: ["content-type", "x-b"], expose_headers: ["x-a", "x-request-id"], allow_credentials: true, max_age: Some(600), allow_private_network: false, preflight_success_status: 204, refuse_cross_origin_writes: true }"#
         );
         assert_eq!(
             format!("{ANY:?}"),
-            r#"CorsPolicy { allow_origins: *, allow_methods: *, allow_headers: [*, "authorization"], expose_headers: *, allow_credentials: false, max_age: None, allow_private_network: false, preflight_success_status: 200 }"#
+            r#"CorsPolicy { allow_origins: *, allow_methods: *, allow_headers: [*, "authorization"], expose_headers: *, allow_credentials: false, max_age: None, allow_private_network: false, preflight_success_status: 200, refuse_cross_origin_writes: false }"#
         );
         assert_eq!(
             format!("{DEFAULTS:?}"),
-            r#"CorsPolicy { allow_origins: ["https://a.example"], allow_methods: ["GET", "HEAD", "POST"], allow_headers: [], expose_headers: [], allow_credentials: false, max_age: None, allow_private_network: false, preflight_success_status: 204 }"#
+            r#"CorsPolicy { allow_origins: ["https://a.example"], allow_methods: ["GET", "HEAD", "POST"], allow_headers: [], expose_headers: [], allow_credentials: false, max_age: None, allow_private_network: false, preflight_success_status: 204, refuse_cross_origin_writes: false }"#
         );
     }
 }

@@ -1,8 +1,9 @@
-//! Why a preflight was refused, for a server's logs.
+//! Why a preflight or a write was refused, for a server's logs.
 
 use std::fmt;
 
-/// Why a preflight failed: the first check, in the Fetch Standard's order, that did not pass.
+/// Why a preflight failed (the first check, in the Fetch Standard's order, that did not pass),
+/// or why a write was refused before the handler (`refuse_cross_origin_writes`).
 ///
 /// The borrowed bytes are the offending part of the request, as sent (possibly not UTF-8).
 /// [`Display`](fmt::Display) writes a one-line reason, and [`Debug`](fmt::Debug) shows the
@@ -48,6 +49,17 @@ pub enum Rejection<'r> {
     TooManyHeaders,
     /// A Private Network Access preflight, and the policy does not set `allow_private_network`.
     PrivateNetwork,
+    /// A write (any method but GET, HEAD and OPTIONS) that a page the policy does not trust made
+    /// a browser send, under `refuse_cross_origin_writes`: the request's `Origin` and
+    /// `Sec-Fetch-Site`.
+    CrossOriginWrite {
+        /// The `Origin` value, `None` when absent or empty.
+        origin: Option<&'r [u8]>,
+        /// The `Sec-Fetch-Site` value, `None` when absent or empty.
+        sec_fetch_site: Option<&'r [u8]>,
+    },
+    /// A write with more than one `Sec-Fetch-Site` line, under `refuse_cross_origin_writes`.
+    MultipleFetchSites,
 }
 
 impl fmt::Display for Rejection<'_> {
@@ -66,6 +78,27 @@ impl fmt::Display for Rejection<'_> {
                 "`Access-Control-Request-Headers` lists more names than the policy allows",
             ),
             Self::PrivateNetwork => f.write_str("private network access is not allowed"),
+            Self::CrossOriginWrite {
+                origin,
+                sec_fetch_site,
+            } => {
+                match origin {
+                    Some(origin) => write!(f, "write from origin `{}`", origin.escape_ascii())?,
+                    None => f.write_str("write without an `Origin`")?,
+                }
+                match sec_fetch_site {
+                    Some(site) => write!(
+                        f,
+                        " (`Sec-Fetch-Site: {}`) refused: the policy does not allow the page's origin",
+                        site.escape_ascii()
+                    ),
+                    None => f.write_str(
+                        " (no `Sec-Fetch-Site`) refused: the origin is neither allowed by the \
+                         policy nor the request's own",
+                    ),
+                }
+            }
+            Self::MultipleFetchSites => f.write_str("more than one `Sec-Fetch-Site` header"),
         }
     }
 }
@@ -91,6 +124,15 @@ impl fmt::Debug for Rejection<'_> {
             Self::Header(name) => f.debug_tuple("Header").field(&Text(name)).finish(),
             Self::TooManyHeaders => f.write_str("TooManyHeaders"),
             Self::PrivateNetwork => f.write_str("PrivateNetwork"),
+            Self::CrossOriginWrite {
+                origin,
+                sec_fetch_site,
+            } => f
+                .debug_struct("CrossOriginWrite")
+                .field("origin", &origin.map(Text))
+                .field("sec_fetch_site", &sec_fetch_site.map(Text))
+                .finish(),
+            Self::MultipleFetchSites => f.write_str("MultipleFetchSites"),
         }
     }
 }
@@ -101,7 +143,7 @@ mod tests {
 
     #[test]
     fn debug_shows_text_and_error_is_implemented() {
-        let cases: [(Rejection<'_>, &str); 4] = [
+        let cases: [(Rejection<'_>, &str); 5] = [
             (Rejection::Header(b"x-secret"), r#"Header("x-secret")"#),
             (
                 Rejection::Method(b"PA\"TCH\xff"),
@@ -112,6 +154,13 @@ mod tests {
                 r#"Origin("https://a.example")"#,
             ),
             (Rejection::PrivateNetwork, "PrivateNetwork"),
+            (
+                Rejection::CrossOriginWrite {
+                    origin: Some(b"https://evil.example"),
+                    sec_fetch_site: None,
+                },
+                r#"CrossOriginWrite { origin: Some("https://evil.example"), sec_fetch_site: None }"#,
+            ),
         ];
         for (rejection, debug) in cases {
             assert_eq!(format!("{rejection:?}"), debug);
@@ -119,5 +168,39 @@ mod tests {
         let error: &dyn std::error::Error = &Rejection::MultipleOrigins;
         assert_eq!(error.to_string(), "more than one `Origin` header");
         assert!(error.source().is_none());
+    }
+
+    #[test]
+    fn a_refused_write_says_who_and_why_in_one_line() {
+        let cases = [
+            (
+                Rejection::CrossOriginWrite {
+                    origin: Some(b"https://evil.example"),
+                    sec_fetch_site: Some(b"cross-site"),
+                },
+                "write from origin `https://evil.example` (`Sec-Fetch-Site: cross-site`) refused: \
+                 the policy does not allow the page's origin",
+            ),
+            (
+                Rejection::CrossOriginWrite {
+                    origin: None,
+                    sec_fetch_site: Some(b"same-site"),
+                },
+                "write without an `Origin` (`Sec-Fetch-Site: same-site`) refused: the policy \
+                 does not allow the page's origin",
+            ),
+            (
+                Rejection::CrossOriginWrite {
+                    origin: Some(b"http://evil\n.example"),
+                    sec_fetch_site: None,
+                },
+                "write from origin `http://evil\\n.example` (no `Sec-Fetch-Site`) refused: the \
+                 origin is neither allowed by the policy nor the request's own",
+            ),
+        ];
+        for (rejection, display) in cases {
+            assert_eq!(rejection.to_string(), display);
+            assert!(!display.contains('\n'));
+        }
     }
 }

@@ -8,8 +8,8 @@ use std::sync::Arc;
 use crate::actual::{ActualOrigin, detach};
 use crate::lines::HeaderLines;
 use crate::policy::CorsPolicy;
-use crate::preflight::PreflightCheck;
-use crate::verdict::Decision;
+use crate::verdict::Answer;
+use crate::writes::Head;
 
 /// The policy a middleware was built with.
 #[derive(Clone, Debug)]
@@ -57,25 +57,21 @@ pub(crate) enum ServicePolicy {
 impl ServicePolicy {
     /// Classifies a request by the policy in place now: the one entry of every adapter.
     ///
-    /// A preflight breaks off, to be answered at once. An actual request continues to the
+    /// A preflight or a refused write breaks off, to be answered at once. An actual request continues to the
     /// handler, with the policy its response needs: a `'static` policy by reference, its exact
     /// origins still borrowed; a shared one by reference count, the decision owning what it
     /// writes.
     pub(crate) fn decide<'s, 'r, H: HeaderLines>(
         &'s mut self,
-        options: bool,
+        head: Head<'_>,
         headers: &'r H,
-    ) -> ControlFlow<PreflightCheck<'s, 'r, H>, (ResponsePolicy, ActualOrigin<'static, H::Value>)>
-    {
+    ) -> ControlFlow<Answer<'s, 'r, H>, (ResponsePolicy, ActualOrigin<'static, H::Value>)> {
         let (policy, shared) = match self {
             Self::Static(policy) => {
                 let policy: &'static CorsPolicy = policy;
-                return match policy.decide(options, headers) {
-                    Decision::Preflight(check) => ControlFlow::Break(check),
-                    Decision::Actual(origin) => {
-                        ControlFlow::Continue((ResponsePolicy::Static(policy), origin))
-                    }
-                };
+                return policy
+                    .decide(head, headers)
+                    .map_continue(|origin| (ResponsePolicy::Static(policy), origin));
             }
             Self::Shared(policy) => (&**policy, &*policy),
             #[cfg(feature = "config")]
@@ -84,13 +80,12 @@ impl ServicePolicy {
                 (&**policy, policy)
             }
         };
-        match policy.decide(options, headers) {
-            Decision::Preflight(check) => ControlFlow::Break(check),
-            Decision::Actual(origin) => ControlFlow::Continue((
+        policy.decide(head, headers).map_continue(|origin| {
+            (
                 ResponsePolicy::Shared(Arc::clone(shared)),
                 detach::<H>(origin),
-            )),
-        }
+            )
+        })
     }
 }
 

@@ -8,7 +8,7 @@ use std::task::{Context, Poll};
 
 use std::ops::ControlFlow;
 
-use http::{Method, Request, Response};
+use http::{Request, Response};
 use pin_project_lite::pin_project;
 use tower_layer::Layer;
 use tower_service::Service;
@@ -18,12 +18,14 @@ use crate::policy::CorsPolicy;
 #[cfg(feature = "config")]
 use crate::source::ReloadHandle;
 use crate::source::{ResponsePolicy, ServicePolicy, Source};
+use crate::writes::{Head, method_kind};
 
 /// A [`tower` layer](tower_layer::Layer) that answers preflights and adds CORS headers to
 /// every other response, under one [`CorsPolicy`].
 ///
 /// Preflights are answered by the layer with an empty `ResBody::default()` body and never reach
-/// the inner service; every other request goes to the inner service, and its response (whatever
+/// the inner service, and so are writes the policy refuses (`refuse_cross_origin_writes`: 403,
+/// no CORS header); every other request goes to the inner service, and its response (whatever
 /// its status) gets the policy's headers. Nothing is boxed and nothing is allocated per request
 /// beyond the headers written into the response.
 ///
@@ -187,13 +189,17 @@ where
     }
 
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
-        let options = request.method() == Method::OPTIONS;
-        let state = match self.policy.decide(options, request.headers()) {
-            ControlFlow::Break(preflight) => {
+        let head = Head {
+            kind: method_kind!(request.method(), http),
+            method: request.method().as_str(),
+            authority: request.uri().authority().map(|a| a.as_str().as_bytes()),
+        };
+        let state = match self.policy.decide(head, request.headers()) {
+            ControlFlow::Break(answer) => {
                 let mut response = Response::new(ResBody::default());
-                *response.status_mut() = preflight.status();
-                preflight.write_headers(response.headers_mut());
-                State::Preflight {
+                *response.status_mut() = answer.status();
+                answer.write_headers(response.headers_mut());
+                State::Answered {
                     response: Some(response),
                 }
             }
@@ -208,8 +214,8 @@ where
 }
 
 pin_project! {
-    /// The future of [`Cors`]: a preflight's ready answer, or the inner service's response
-    /// with the CORS headers added.
+    /// The future of [`Cors`]: a ready answer (a preflight's, or a refused write's), or the
+    /// inner service's response with the CORS headers added.
     pub struct ResponseFuture<F, B> {
         #[pin]
         state: State<F, B>,
@@ -219,7 +225,7 @@ pin_project! {
 pin_project! {
     #[project = StateProjection]
     enum State<F, B> {
-        Preflight { response: Option<Response<B>> },
+        Answered { response: Option<Response<B>> },
         Actual {
             #[pin]
             future: F,
@@ -237,7 +243,7 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         match self.project().state.project() {
-            StateProjection::Preflight { response } => {
+            StateProjection::Answered { response } => {
                 Poll::Ready(Ok(response.take().expect("polled after completion")))
             }
             StateProjection::Actual {

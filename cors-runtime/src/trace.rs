@@ -1,5 +1,6 @@
 //! One DEBUG event per refusal (feature `tracing`), target `cors_runtime`, so that a server's
-//! logs say why a browser was given no CORS headers. Allowed requests emit nothing.
+//! logs say why a browser was given no CORS headers, or why a write never reached the handler.
+//! Allowed requests emit nothing.
 
 use std::fmt;
 
@@ -35,6 +36,8 @@ fn reason(rejection: &Rejection<'_>) -> &'static str {
         Rejection::Header(_) => "request header not allowed",
         Rejection::TooManyHeaders => "more request headers than the policy allows",
         Rejection::PrivateNetwork => "private network access not allowed",
+        Rejection::CrossOriginWrite { .. } => "write from a page the policy does not trust",
+        Rejection::MultipleFetchSites => "more than one Sec-Fetch-Site header",
     }
 }
 
@@ -60,6 +63,21 @@ pub(crate) fn preflight_refused<H: HeaderLines>(request: &H, rejection: &Rejecti
         header,
         reason = reason(rejection),
         "CORS preflight refused"
+    );
+}
+
+/// A write refused before the handler (`refuse_cross_origin_writes`): its origin, method and
+/// `Sec-Fetch-Site`, as sent.
+#[cold]
+#[inline(never)]
+pub(crate) fn write_refused<H: HeaderLines>(request: &H, method: &str, rejection: &Rejection<'_>) {
+    tracing::debug!(
+        target: "cors_runtime",
+        origin = %Bounded(first(request, Name::Origin)),
+        method = %Bounded(method.as_bytes()),
+        sec_fetch_site = %Bounded(first(request, Name::SecFetchSite)),
+        reason = reason(rejection),
+        "cross-origin write refused"
     );
 }
 

@@ -1,7 +1,9 @@
 //! Classifying a request: a [`Verdict`] from a policy and the request's headers.
 
-use http::Method;
+use std::ops::ControlFlow;
+
 use http::header::HeaderMap;
+use http::{Method, Request, StatusCode};
 
 use cors_rules::origin_table::OriginMatch;
 
@@ -10,6 +12,7 @@ use crate::allow_origin::AllowOrigin;
 use crate::lines::{HeaderLines, Name, single};
 use crate::policy::CorsPolicy;
 use crate::preflight::{Preflight, PreflightCheck};
+use crate::writes::{self, Head, MethodKind, RefusedWrite, method_kind};
 
 /// What a policy means for one request: see [`CorsPolicy::check`].
 ///
@@ -35,14 +38,23 @@ pub enum Verdict<'p, 'r> {
     /// Any other request: call the handler, then [`Actual::write_headers`] into its response.
     /// It does not borrow the request, which can therefore be moved into the handler.
     Actual(Actual<'p>),
+    /// A write the policy refuses (`refuse_cross_origin_writes`): answer it now with
+    /// [`RefusedWrite::status`] (403) and an empty body, without calling the handler and without
+    /// any CORS header.
+    RefusedWrite(RefusedWrite<'r>),
 }
 
 impl CorsPolicy {
     /// Decides what the policy means for a request.
     ///
     /// A request is a preflight when its method is `OPTIONS` and it carries both `Origin` and
-    /// `Access-Control-Request-Method`; everything else is an actual request. Nothing is
+    /// `Access-Control-Request-Method`; under `refuse_cross_origin_writes`, a write from a page the
+    /// policy does not trust is refused; everything else is an actual request. Nothing is
     /// allocated: the verdict refers to the policy's static data and to the request's headers.
+    ///
+    /// The request's own origin, which may always write, is told by its authority: here the
+    /// `Host` header, right for an HTTP/1.1 request in origin form (`POST /items`). With the
+    /// whole request at hand, [`check_request`](Self::check_request) also reads the URI's.
     ///
     /// ```
     /// use cors_runtime::{cors_policy, CorsPolicy, Verdict};
@@ -62,20 +74,69 @@ impl CorsPolicy {
     /// ```
     #[must_use]
     pub fn check<'p, 'r>(&'p self, method: &Method, headers: &'r HeaderMap) -> Verdict<'p, 'r> {
-        match self.decide(method == Method::OPTIONS, headers) {
-            Decision::Preflight(check) => Verdict::Preflight(Preflight::new(check)),
-            Decision::Actual(origin) => Verdict::Actual(Actual::new(self, origin)),
+        self.verdict(method, None, headers)
+    }
+
+    /// [`check`](Self::check) for a whole request, whose URI's authority (absolute form,
+    /// HTTP/2's `:authority`) is its own origin's, before `Host`.
+    ///
+    /// ```
+    /// use cors_runtime::{cors_policy, CorsPolicy, Verdict};
+    /// use cors_runtime::http::{header, Request};
+    ///
+    /// static API: CorsPolicy = cors_policy! {
+    ///     allow_origins: ["https://app.example.com"],
+    ///     refuse_cross_origin_writes: true,
+    /// };
+    ///
+    /// // An HTTP/2 request from a page of the service itself: its origin is the URI's.
+    /// let request = Request::post("https://api.example.com/items")
+    ///     .header(header::ORIGIN, "https://api.example.com")
+    ///     .body(())?;
+    /// assert!(matches!(API.check_request(&request), Verdict::Actual(_)));
+    /// // A `Host` that contradicts the URI does not make another origin the request's own.
+    /// let forged = Request::post("https://api.example.com/items")
+    ///     .header(header::ORIGIN, "https://evil.example")
+    ///     .header(header::HOST, "evil.example")
+    ///     .body(())?;
+    /// assert!(matches!(API.check_request(&forged), Verdict::RefusedWrite(_)));
+    /// # Ok::<(), cors_runtime::http::Error>(())
+    /// ```
+    #[must_use]
+    pub fn check_request<'p, 'r, B>(&'p self, request: &'r Request<B>) -> Verdict<'p, 'r> {
+        let authority = request.uri().authority().map(|a| a.as_str().as_bytes());
+        self.verdict(request.method(), authority, request.headers())
+    }
+
+    fn verdict<'p, 'r>(
+        &'p self,
+        method: &Method,
+        authority: Option<&[u8]>,
+        headers: &'r HeaderMap,
+    ) -> Verdict<'p, 'r> {
+        let head = Head {
+            kind: method_kind!(method, http),
+            method: method.as_str(),
+            authority,
+        };
+        match self.decide(head, headers) {
+            ControlFlow::Break(Answer::Preflight(check)) => {
+                Verdict::Preflight(Preflight::new(check))
+            }
+            ControlFlow::Break(Answer::RefusedWrite(refused)) => Verdict::RefusedWrite(refused),
+            ControlFlow::Continue(origin) => Verdict::Actual(Actual::new(self, origin)),
         }
     }
 
-    /// [`check`](Self::check) for the request of any framework, given whether its method is
-    /// `OPTIONS`: the one place a request is classified, for `check` and for every adapter.
+    /// [`check`](Self::check) for the request of any framework: the one place a request is
+    /// classified, for `check` and for every adapter. A request answered without the handler
+    /// breaks off; an actual one continues with its `Origin` decision.
     pub(crate) fn decide<'p, 'r, H: HeaderLines>(
         &'p self,
-        options: bool,
+        head: Head<'_>,
         headers: &'r H,
-    ) -> Decision<'p, 'r, H> {
-        if options {
+    ) -> ControlFlow<Answer<'p, 'r, H>, ActualOrigin<'p, H::Value>> {
+        if head.kind == MethodKind::Options {
             // Each header is looked up once; the preflight reads the lines found here.
             let origins = headers.lines(Name::Origin);
             let methods = headers.lines(Name::RequestMethod);
@@ -85,38 +146,61 @@ impl CorsPolicy {
                 if let Some(rejection) = preflight.rejection() {
                     crate::trace::preflight_refused(headers, &rejection);
                 }
-                return Decision::Preflight(preflight);
+                return ControlFlow::Break(Answer::Preflight(preflight));
             }
         }
-        Decision::Actual(self.actual_origin(headers))
-    }
-
-    fn actual_origin<H: HeaderLines>(&self, headers: &H) -> ActualOrigin<'_, H::Value> {
         let Some(set) = self.origin_set() else {
-            return Some(AllowOrigin::Any);
+            // `*` trusts every origin, to read and so to write.
+            return ControlFlow::Continue(Some(AllowOrigin::Any));
         };
         let lines = headers.lines(Name::Origin);
-        let Some(origin) = single::<H>(&lines).ok().flatten() else {
-            #[cfg(feature = "tracing")]
-            if let Some(first) = H::values(&lines).next() {
-                crate::trace::origin_refused(H::bytes(first), true);
-            }
-            return None;
+        let origin = single::<H>(&lines);
+        let allowed = match origin {
+            Ok(Some(origin)) => match set.find(H::bytes(origin)) {
+                OriginMatch::None => None,
+                OriginMatch::Exact(allowed) => Some(AllowOrigin::Exact(allowed)),
+                OriginMatch::Pattern => Some(AllowOrigin::Echo(origin.clone())),
+            },
+            Ok(None) | Err(()) => None,
         };
-        match set.find(H::bytes(origin)) {
-            OriginMatch::None => {
+        if head.kind == MethodKind::Write && self.answers().refuse_cross_origin_writes {
+            let refused = writes::refusal(headers, head.authority, origin, allowed.is_some());
+            if let Some(refused) = refused {
                 #[cfg(feature = "tracing")]
-                crate::trace::origin_refused(H::bytes(origin), false);
-                None
+                crate::trace::write_refused(headers, head.method, &refused.rejection());
+                return ControlFlow::Break(Answer::RefusedWrite(refused));
             }
-            OriginMatch::Exact(allowed) => Some(AllowOrigin::Exact(allowed)),
-            OriginMatch::Pattern => Some(AllowOrigin::Echo(origin.clone())),
         }
+        #[cfg(feature = "tracing")]
+        if allowed.is_none()
+            && let Some(first) = H::values(&lines).next()
+        {
+            crate::trace::origin_refused(H::bytes(first), origin.is_err());
+        }
+        ControlFlow::Continue(allowed)
     }
 }
 
-/// A [`Verdict`] for the request of any framework `H`.
-pub(crate) enum Decision<'p, 'r, H: HeaderLines + 'r> {
+/// A request answered at once, without the handler: a preflight, or a refused write (403, no
+/// CORS header).
+pub(crate) enum Answer<'p, 'r, H: HeaderLines + 'r> {
     Preflight(PreflightCheck<'p, 'r, H>),
-    Actual(ActualOrigin<'p, H::Value>),
+    RefusedWrite(RefusedWrite<'r>),
+}
+
+impl<'r, H: HeaderLines + 'r> Answer<'_, 'r, H> {
+    pub(crate) fn status(&self) -> StatusCode {
+        match self {
+            Self::Preflight(preflight) => preflight.status(),
+            Self::RefusedWrite(refused) => refused.status(),
+        }
+    }
+
+    /// Writes the answer's headers: a preflight's; none for a refused write.
+    pub(crate) fn write_headers(&self, headers: &mut H) {
+        match self {
+            Self::Preflight(preflight) => preflight.write_headers(headers),
+            Self::RefusedWrite(_) => {}
+        }
+    }
 }

@@ -3,9 +3,10 @@
 //! The input is decoded into a method and a header map (names from the ones CORS reads, values
 //! any bytes `http` accepts), then checked against a few policies. Beyond not panicking, the
 //! answers must hold together: a refused preflight writes no `Access-Control-*` header, an
-//! allowed actual request echoes its own `Origin`, and `allows_origin` agrees with the verdict.
+//! allowed actual request echoes its own `Origin`, `allows_origin` agrees with the verdict, and a
+//! refused write is a write the browser did not vouch for, from an origin the policy refuses.
 
-use cors_runtime::{CorsPolicy, Verdict, cors_policy};
+use cors_runtime::{CorsPolicy, Rejection, Verdict, cors_policy};
 use http::Method;
 use http::header::{self, HeaderMap, HeaderName, HeaderValue};
 
@@ -33,9 +34,15 @@ static STAR_WITH_CREDENTIALS: CorsPolicy = cors_policy! {
     allow_credentials: true,
 };
 
-const POLICIES: [&CorsPolicy; 3] = [&EXACT_AND_PATTERNS, &ANY, &STAR_WITH_CREDENTIALS];
+static WRITES: CorsPolicy = cors_policy! {
+    allow_origins: ["https://app.example.com", "https://*.example.com", "http://localhost:*"],
+    allow_methods: [PUT, DELETE],
+    refuse_cross_origin_writes: true,
+};
 
-const NAMES: [HeaderName; 7] = [
+const POLICIES: [&CorsPolicy; 4] = [&EXACT_AND_PATTERNS, &ANY, &STAR_WITH_CREDENTIALS, &WRITES];
+
+const NAMES: [HeaderName; 9] = [
     header::ORIGIN,
     header::ACCESS_CONTROL_REQUEST_METHOD,
     header::ACCESS_CONTROL_REQUEST_HEADERS,
@@ -43,14 +50,17 @@ const NAMES: [HeaderName; 7] = [
     header::VARY,
     header::ACCESS_CONTROL_ALLOW_ORIGIN,
     header::CONTENT_TYPE,
+    HeaderName::from_static("sec-fetch-site"),
+    header::HOST,
 ];
 
-const METHODS: [Method; 5] = [
+const METHODS: [Method; 6] = [
     Method::OPTIONS,
     Method::OPTIONS,
     Method::GET,
     Method::POST,
     Method::PUT,
+    Method::DELETE,
 ];
 
 /// Decodes `data`: a method byte, then records of a name byte, a length byte and that many
@@ -94,6 +104,7 @@ pub(super) struct Reached {
     pub(super) refused_preflights: usize,
     pub(super) allowed_actual: usize,
     pub(super) refused_actual: usize,
+    pub(super) refused_writes: usize,
 }
 
 /// Runs every policy on the decoded request; panics if an answer does not hold together.
@@ -148,6 +159,26 @@ pub(super) fn run(data: &[u8]) -> Reached {
                 } else {
                     assert!(allow.is_none(), "no single Origin, no allowed origin");
                 }
+            }
+            Verdict::RefusedWrite(refused) => {
+                reached.refused_writes += 1;
+                assert!(![Method::GET, Method::HEAD, Method::OPTIONS].contains(&method));
+                assert_eq!(refused.status(), http::StatusCode::FORBIDDEN);
+                let lines = |name| request.get_all(name).iter().count();
+                match refused.rejection() {
+                    Rejection::CrossOriginWrite {
+                        origin,
+                        sec_fetch_site,
+                    } => {
+                        assert!(!matches!(sec_fetch_site, Some(b"same-origin" | b"none")));
+                        assert!(origin.is_none_or(|origin| !policy.allows_origin(origin)));
+                        assert!(origin.is_some() || sec_fetch_site.is_some());
+                    }
+                    Rejection::MultipleOrigins => assert!(lines(header::ORIGIN) > 1),
+                    Rejection::MultipleFetchSites => assert!(lines(NAMES[7].clone()) > 1),
+                    other => panic!("not a reason to refuse a write: {other:?}"),
+                }
+                assert!(!refused.rejection().to_string().contains('\n'));
             }
         }
     }

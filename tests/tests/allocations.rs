@@ -1,6 +1,6 @@
-//! `check` and `write_headers` allocate nothing, on every path, and neither does the tower
-//! service nor the actix-web middleware around them: a counting global allocator
-//! (allocation-counter) says so.
+//! `check` and `write_headers` allocate nothing, on every path (refused writes included), and
+//! neither does the tower service nor the actix-web middleware around them: a counting global
+//! allocator (allocation-counter) says so.
 //!
 //! Request header values are built the way hyper builds them, as slices of one shared read
 //! buffer, so that echoing a value (a wildcard-matched origin, a header list) shares it instead
@@ -33,6 +33,7 @@ static API: CorsPolicy = cors_policy! {
     allow_credentials: true,
     max_age: 600,
     allow_private_network: true,
+    refuse_cross_origin_writes: true,
 };
 
 /// [`API`] with the same origins given again at startup.
@@ -71,10 +72,12 @@ fn response() -> HeaderMap {
     map
 }
 
-/// The allocations of `check` plus `write_headers` for one request, with the outcome.
+/// The allocations of `check` plus `write_headers` for one request, with the outcome: allowed,
+/// or for a write, let through to the handler.
 fn count(policy: &CorsPolicy, method: &Method, headers: &HeaderMap) -> (u64, bool) {
     let mut out = response();
     let mut allowed = false;
+    let mut refused = false;
     let n = allocations(|| match policy.check(method, headers) {
         Verdict::Preflight(preflight) => {
             allowed = preflight.is_allowed();
@@ -83,13 +86,19 @@ fn count(policy: &CorsPolicy, method: &Method, headers: &HeaderMap) -> (u64, boo
             preflight.write_headers(&mut out);
         }
         Verdict::Actual(actual) => {
-            allowed = actual.is_allowed();
+            allowed = actual.is_allowed() || *method == Method::POST;
             actual.write_headers(&mut out);
         }
+        Verdict::RefusedWrite(write) => {
+            refused = true;
+            let _ = write.status();
+            let _ = write.rejection();
+        }
     });
-    assert!(
-        !out.is_empty(),
-        "every path writes at least Vary or a CORS header"
+    assert_eq!(
+        out.is_empty(),
+        refused,
+        "every path but a refused write writes at least Vary or a CORS header"
     );
     (n, allowed)
 }
@@ -118,6 +127,21 @@ const ACTUALS: &[Case] = &[
     ("subdomain, echoed", &[("origin", "https://eu.example.com")], true),
     ("disallowed origin", &[("origin", "https://evil.example")], false),
     ("no origin", &[("accept", "*/*")], false),
+];
+
+/// Writes (POST), and whether they reach the handler under `refuse_cross_origin_writes`.
+#[rustfmt::skip]
+const WRITES: &[Case] = &[
+    ("same-origin", &[("origin", "https://api.example.net"), ("sec-fetch-site", "same-origin")], true),
+    ("cross-site, listed", &[("origin", APP), ("sec-fetch-site", "cross-site")], true),
+    ("cross-site, subdomain", &[("origin", "https://eu.example.com"), ("sec-fetch-site", "same-site")], true),
+    ("no Sec-Fetch-Site, own origin", &[("origin", "http://api.test:8080"), ("host", "api.test:8080")], true),
+    ("not a browser", &[("accept", "*/*")], true),
+    ("cross-site, unlisted", &[("origin", "https://evil.example"), ("sec-fetch-site", "cross-site")], false),
+    ("cross-site, null", &[("origin", "null"), ("sec-fetch-site", "cross-site")], false),
+    ("no Sec-Fetch-Site, host without the port", &[("origin", "http://api.test:8080"), ("host", "api.test")], false),
+    ("two origins", &[("origin", APP), ("origin", APP), ("sec-fetch-site", "same-origin")], false),
+    ("two Sec-Fetch-Site", &[("origin", APP), ("sec-fetch-site", "same-origin"), ("sec-fetch-site", "cross-site")], false),
 ];
 
 fn assert_no_allocation(policy: &CorsPolicy, method: &Method, (what, pairs, expected): Case) {
@@ -168,6 +192,23 @@ fn actual_requests_allocate_nothing() {
     );
     for pairs in [&[("origin", APP)][..], &[]] {
         assert_eq!(count(&ANY, &Method::POST, &request(pairs)), (0, true));
+    }
+}
+
+#[test]
+fn writes_allocate_nothing_let_through_or_refused() {
+    for &case in WRITES {
+        assert_no_allocation(&API, &Method::POST, case);
+        assert_no_allocation(&STARTUP, &Method::POST, case);
+    }
+    for &(what, pairs, through) in WRITES {
+        let (n, response) = through_layer(Method::POST, pairs);
+        assert_eq!(n, 0, "{what}: {n} allocations through the layer");
+        assert_eq!(
+            response.status() == http::StatusCode::FORBIDDEN,
+            !through,
+            "{what}"
+        );
     }
 }
 
@@ -335,6 +376,12 @@ fn the_actix_middleware_adds_no_allocation() {
             let (n, response) = through_actix(cors, &Method::OPTIONS, pairs);
             assert_eq!(n, 0, "{what}: {n} allocations");
             assert_eq!(response.status().is_success(), allowed, "{what}");
+        }
+        // A refused write's answer too.
+        for &(what, pairs, through) in WRITES {
+            let (n, response) = through_actix(cors, &Method::POST, pairs);
+            assert_eq!(n, 0, "{what}: {n} allocations");
+            assert_eq!(response.status().is_success(), through, "{what}");
         }
     }
 }

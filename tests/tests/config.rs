@@ -14,6 +14,10 @@ static PRIVATE_NETWORK: CorsPolicy = cors_policy! {
     allow_origins: ["https://base.example"],
     allow_private_network: true,
 };
+static REFUSE_WRITES: CorsPolicy = cors_policy! {
+    allow_origins: ["https://base.example"],
+    refuse_cross_origin_writes: true,
+};
 static INSECURE_OPT_IN: CorsPolicy = cors_policy! {
     allow_origins: ["http://base.example"],
     allow_credentials: true,
@@ -72,7 +76,7 @@ fn config_errors(policy: &CorsPolicy, origins: &[String]) -> Vec<String> {
 
 #[test]
 fn every_origin_case_has_a_twin_with_the_same_messages() {
-    let twins: [(&str, &CorsPolicy); 14] = [
+    let twins: [(&str, &CorsPolicy); 15] = [
         ("origins/hosts", &PLAIN),
         ("origins/no_scheme", &PLAIN),
         ("origins/not_as_browsers_send", &PLAIN),
@@ -86,6 +90,7 @@ fn every_origin_case_has_a_twin_with_the_same_messages() {
         ("credentials/insecure_origin", &CREDENTIALS),
         ("credentials/public_suffix", &CREDENTIALS),
         ("other/private_network_any_origin", &PRIVATE_NETWORK),
+        ("other/refuse_writes_any_origin", &REFUSE_WRITES),
         ("syntax/star_in_origin_list", &PLAIN),
     ];
     for (case, policy) in twins {

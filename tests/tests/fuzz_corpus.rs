@@ -17,6 +17,7 @@ fn check_corpus_replays_cleanly() {
         reached.refused_preflights += one.refused_preflights;
         reached.allowed_actual += one.allowed_actual;
         reached.refused_actual += one.refused_actual;
+        reached.refused_writes += one.refused_writes;
         count += 1;
     }
     assert!(count >= 20, "only {count} inputs in {dir}");
@@ -25,7 +26,8 @@ fn check_corpus_replays_cleanly() {
         reached.allowed_preflights > 0
             && reached.refused_preflights > 0
             && reached.allowed_actual > 0
-            && reached.refused_actual > 0,
+            && reached.refused_actual > 0
+            && reached.refused_writes > 0,
         "{reached:?}"
     );
 }

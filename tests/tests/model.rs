@@ -38,6 +38,7 @@ pub(crate) struct Spec {
     max_age: Option<u32>,
     private_network: bool,
     status_200: bool,
+    refuse_writes: bool,
 }
 
 include!(concat!(env!("OUT_DIR"), "/model_policies.rs"));
@@ -155,6 +156,8 @@ enum Refusal {
     Header,
     TooManyHeaders,
     PrivateNetwork,
+    /// A write refused before the handler (`refuse_cross_origin_writes`).
+    Write,
 }
 
 /// The request-header list check; `Ok(true)` when a name was requested.
@@ -233,16 +236,103 @@ fn exposed(spec: &Spec) -> Option<String> {
     })
 }
 
-/// What the model says for a request.
-fn model(spec: &Spec, method: &Method, request: &[(&str, &[u8])]) -> Answer {
+/// What the model says for a request, given the authority of its URI if it has one.
+fn model(spec: &Spec, method: &Method, uri: Option<&str>, request: &[(&str, &[u8])]) -> Answer {
     let preflight = *method == Method::OPTIONS
         && !all(request, "origin").is_empty()
         && !all(request, "access-control-request-method").is_empty();
+    let write = ![Method::GET, Method::HEAD, Method::OPTIONS].contains(method);
     if preflight {
         model_preflight(spec, request)
+    } else if spec.refuse_writes && write && write_case(spec, uri, request).refused() {
+        (
+            Some(StatusCode::FORBIDDEN),
+            Some(Refusal::Write),
+            HeaderMap::new(),
+        )
     } else {
         model_actual(spec, request)
     }
+}
+
+/// Which case of the rule a write falls in: the browser's word (`Sec-Fetch-Site`) first, then
+/// the policy's origins, then, from a browser that sends no `Sec-Fetch-Site`, the request's own
+/// origin.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum WriteCase {
+    SeveralLines,
+    SameOriginOrUser,
+    Listed,
+    CrossSiteUnlisted,
+    NotABrowser,
+    OwnOrigin,
+    OtherOrigin,
+}
+
+impl WriteCase {
+    fn refused(self) -> bool {
+        matches!(
+            self,
+            Self::SeveralLines | Self::CrossSiteUnlisted | Self::OtherOrigin
+        )
+    }
+}
+
+fn write_case(spec: &Spec, uri: Option<&str>, request: &[(&str, &[u8])]) -> WriteCase {
+    let origins = all(request, "origin");
+    let sites = all(request, "sec-fetch-site");
+    if origins.len() > 1 || sites.len() > 1 {
+        return WriteCase::SeveralLines;
+    }
+    let origin = origins.first().copied().filter(|o| !o.is_empty());
+    let site = sites.first().copied().filter(|s| !s.is_empty());
+    let listed = origin.is_some_and(|o| origin_allowed(spec, o));
+    let own = || {
+        let authority = match uri {
+            Some(uri) => Some(uri.as_bytes()),
+            None => single(&all(request, "host")),
+        };
+        origin.zip(authority).is_some_and(|(o, a)| model_own(o, a))
+    };
+    match site {
+        Some(b"same-origin" | b"none") => WriteCase::SameOriginOrUser,
+        _ if listed => WriteCase::Listed,
+        Some(_) => WriteCase::CrossSiteUnlisted,
+        None if origin.is_none() => WriteCase::NotABrowser,
+        None if own() => WriteCase::OwnOrigin,
+        None => WriteCase::OtherOrigin,
+    }
+}
+
+/// Whether `origin` is written `scheme://host[:port]`, as browsers write it, with `host[:port]`
+/// equal to `authority`.
+fn model_own(origin: &[u8], authority: &[u8]) -> bool {
+    let Some((scheme, rest)) = std::str::from_utf8(origin)
+        .ok()
+        .and_then(|o| o.split_once("://"))
+    else {
+        return false;
+    };
+    let scheme_ok = scheme.starts_with(|c: char| c.is_ascii_lowercase())
+        && scheme
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"+-.".contains(&b));
+    let (host, port) = split_host(rest);
+    let host_ok = match host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        Some(address) => {
+            !address.is_empty()
+                && address
+                    .bytes()
+                    .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+        }
+        None => {
+            !host.is_empty()
+                && host
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-._".contains(&b))
+        }
+    };
+    scheme_ok && host_ok && port.is_none_or(is_port) && rest.as_bytes() == authority
 }
 
 fn model_preflight(spec: &Spec, request: &[(&str, &[u8])]) -> Answer {
@@ -356,15 +446,29 @@ fn model_actual(spec: &Spec, request: &[(&str, &[u8])]) -> Answer {
     (None, None, out)
 }
 
-/// What the runtime says, in the model's terms.
+/// What the runtime says, in the model's terms: `check`, or `check_request` for a request whose
+/// URI has an authority.
 fn runtime(
     policy: &CorsPolicy,
     method: &Method,
+    uri: Option<&str>,
     request: &HeaderMap,
 ) -> (Option<StatusCode>, Option<Refusal>, HeaderMap) {
     use cors_runtime::Rejection;
     let mut out = HeaderMap::new();
-    match policy.check(method, request) {
+    let whole;
+    let verdict = match uri {
+        None => policy.check(method, request),
+        Some(authority) => {
+            let mut builder = http::Request::builder()
+                .method(method)
+                .uri(format!("https://{authority}/items"));
+            *builder.headers_mut().unwrap() = request.clone();
+            whole = builder.body(()).unwrap();
+            policy.check_request(&whole)
+        }
+    };
+    match verdict {
         Verdict::Preflight(preflight) => {
             preflight.write_headers(&mut out);
             let refusal = preflight.rejection().map(|why| match why {
@@ -380,6 +484,15 @@ fn runtime(
         Verdict::Actual(actual) => {
             actual.write_headers(&mut out);
             (None, None, out)
+        }
+        Verdict::RefusedWrite(refused) => {
+            assert!(matches!(
+                refused.rejection(),
+                Rejection::CrossOriginWrite { .. }
+                    | Rejection::MultipleOrigins
+                    | Rejection::MultipleFetchSites
+            ));
+            (Some(refused.status()), Some(Refusal::Write), out)
         }
     }
 }
@@ -496,7 +609,25 @@ fn header_lines() -> impl Strategy<Value = Vec<Vec<u8>>> {
 struct Generated {
     policy: usize,
     method: Method,
+    /// The authority of the request's URI, when it has one (absolute form, HTTP/2).
+    uri: Option<String>,
     headers: Vec<(&'static str, Vec<u8>)>,
+}
+
+/// Where a write says it comes from, and what it is sent to: `Sec-Fetch-Site` lines, and the
+/// `Host` and URI authority, near the origin's own or not.
+fn write_context() -> impl Strategy<Value = (Vec<&'static [u8]>, usize, usize)> {
+    let site = prop_oneof![
+        5 => Just(vec![]),
+        1 => Just(vec![&b"same-origin"[..]]),
+        1 => Just(vec![&b"none"[..]]),
+        1 => Just(vec![&b"same-site"[..]]),
+        1 => Just(vec![&b"cross-site"[..]]),
+        1 => Just(vec![&b""[..]]),
+        1 => Just(vec![&b"Same-Origin"[..]]),
+        1 => Just(vec![&b"same-origin"[..], &b"cross-site"[..]]),
+    ];
+    (site, 0..7usize, 0..7usize)
 }
 
 fn requests() -> impl Strategy<Value = Generated> {
@@ -509,10 +640,13 @@ fn request_near(policy: usize, patterns: &'static [&'static str]) -> BoxedStrate
     {
         {
             let method = prop_oneof![
-                Just(Method::OPTIONS),
-                Just(Method::OPTIONS),
-                Just(Method::GET),
-                Just(Method::POST)
+                4 => Just(Method::OPTIONS),
+                2 => Just(Method::GET),
+                1 => Just(Method::HEAD),
+                3 => Just(Method::POST),
+                1 => Just(Method::PUT),
+                1 => Just(Method::DELETE),
+                1 => Just(Method::from_bytes(b"PATCH").unwrap()),
             ];
             let origins = proptest::collection::vec(origin_near(patterns), 0..3);
             let request_method = proptest::option::weighted(
@@ -544,13 +678,56 @@ fn request_near(policy: usize, patterns: &'static [&'static str]) -> BoxedStrate
                 two_methods,
                 header_lines(),
                 private_network,
+                write_context(),
             )
         }
     }
     .prop_map(
-        |(policy, method, origins, request_method, two_methods, header_lines, private_network)| {
+        |(
+            policy,
+            method,
+            origins,
+            request_method,
+            two_methods,
+            header_lines,
+            private_network,
+            (sites, host, uri),
+        )| {
+            // The first origin's `host[:port]`, as a `Host` or URI authority would repeat it.
+            let own = origins
+                .first()
+                .map_or(b"app.example.com".to_vec(), |origin| {
+                    let at = origin
+                        .windows(3)
+                        .position(|w| w == b"://")
+                        .map_or(0, |i| i + 3);
+                    origin[at..].to_vec()
+                });
+            let with_port = [&own[..], b":8080"].concat();
+            let uri = match uri {
+                0..=3 => None,
+                4 => Some(own.clone()),
+                5 => Some(with_port.clone()),
+                _ => Some(b"api.example".to_vec()),
+            }
+            .and_then(|a| String::from_utf8(a).ok())
+            .filter(|a| a.parse::<http::uri::Authority>().is_ok());
+            // No browser sends two `Host` lines: then the request has no authority at all.
+            let (host, hosts) = match host {
+                0 => (Vec::new(), 0),
+                1..=3 => (own, 1),
+                4 => (with_port, 1),
+                5 => (b"api.example".to_vec(), 1),
+                _ => (own, 2),
+            };
             let mut headers: Vec<(&'static str, Vec<u8>)> =
                 origins.into_iter().map(|o| ("origin", o)).collect();
+            headers.extend(
+                sites
+                    .into_iter()
+                    .map(|site| ("sec-fetch-site", site.to_vec())),
+            );
+            headers.extend(std::iter::repeat_n(("host", host), hosts));
             if let Some(m) = request_method {
                 if two_methods && m.len() == 3 {
                     headers.push(("access-control-request-method", m.clone()));
@@ -568,6 +745,7 @@ fn request_near(policy: usize, patterns: &'static [&'static str]) -> BoxedStrate
             Generated {
                 policy,
                 method,
+                uri,
                 headers,
             }
         },
@@ -613,8 +791,8 @@ proptest! {
         let (policy, spec) = &POLICIES[request.policy];
         // Values a client could send: anything `http` accepts as a header value.
         let (map, kept) = request_map(&request);
-        let expected = model(spec, &request.method, &kept);
-        let actual = runtime(policy, &request.method, &map);
+        let expected = model(spec, &request.method, request.uri.as_deref(), &kept);
+        let actual = runtime(policy, &request.method, request.uri.as_deref(), &map);
         prop_assert_eq!(&actual, &expected, "policy {}: {}", request.policy, spec.source);
     }
 }
@@ -636,8 +814,8 @@ proptest! {
         let (compiled, spec) = &POLICIES[request.policy];
         let (map, kept) = request_map(&request);
         prop_assert_eq!(
-            runtime(&restarted()[request.policy], &request.method, &map),
-            runtime(compiled, &request.method, &map),
+            runtime(&restarted()[request.policy], &request.method, request.uri.as_deref(), &map),
+            runtime(compiled, &request.method, request.uri.as_deref(), &map),
             "policy {} given its own origins: {}", request.policy, spec.source
         );
         let configured = compiled
@@ -646,8 +824,8 @@ proptest! {
         let leaked: &'static [&'static str] = Box::leak(origins.into_boxed_slice());
         let reconfigured = Spec { origins: Some(leaked), ..*spec };
         prop_assert_eq!(
-            runtime(&configured, &request.method, &map),
-            model(&reconfigured, &request.method, &kept),
+            runtime(&configured, &request.method, request.uri.as_deref(), &map),
+            model(&reconfigured, &request.method, request.uri.as_deref(), &kept),
             "policy {} with origins {:?}: {}", request.policy, leaked, spec.source
         );
     }
@@ -662,7 +840,7 @@ proptest! {
     fn the_actix_middleware_answers_as_the_runtime(request in requests()) {
         let (policy, spec) = &POLICIES[request.policy];
         let (map, _) = request_map(&request);
-        let (status, _, expected) = runtime(policy, &request.method, &map);
+        let (status, _, expected) = runtime(policy, &request.method, request.uri.as_deref(), &map);
         let (answered, headers) = through_actix(policy, &request);
         prop_assert_eq!(&headers, &expected, "policy {}: {}", request.policy, spec.source);
         // An actual request's status is the handler's.
@@ -678,6 +856,9 @@ fn through_actix(policy: &'static CorsPolicy, request: &Generated) -> (StatusCod
 
     let mut actix = actix_web::test::TestRequest::default()
         .method(actix_web::http::Method::from_bytes(request.method.as_str().as_bytes()).unwrap());
+    if let Some(authority) = &request.uri {
+        actix = actix.uri(&format!("https://{authority}/items"));
+    }
     for (name, value) in &request.headers {
         // The same values `request_map` keeps: both `http` versions accept the same bytes.
         if let Ok(value) = ActixValue::from_bytes(value) {
@@ -726,6 +907,34 @@ fn the_generated_policies_cover_every_shape() {
     assert!(specs.iter().any(|s| s.private_network));
     assert!(specs.iter().any(|s| s.status_200));
     assert!(specs.iter().any(|s| s.max_age.is_some()));
+    assert!(specs.iter().any(|s| s.refuse_writes));
+    assert!(
+        specs
+            .iter()
+            .any(|s| s.origins.is_some() && !s.refuse_writes)
+    );
+}
+
+#[test]
+fn the_generated_writes_reach_every_case_of_the_rule() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+
+    let mut runner = TestRunner::deterministic();
+    let mut seen = std::collections::BTreeMap::new();
+    for _ in 0..20_000 {
+        let request = requests().new_tree(&mut runner).unwrap().current();
+        let spec = &POLICIES[request.policy].1;
+        if spec.refuse_writes
+            && ![Method::GET, Method::HEAD, Method::OPTIONS].contains(&request.method)
+        {
+            let (_, kept) = request_map(&request);
+            let case = write_case(spec, request.uri.as_deref(), &kept);
+            *seen.entry(format!("{case:?}")).or_insert(0) += 1;
+        }
+    }
+    assert_eq!(seen.len(), 7, "{seen:?}");
+    assert!(seen.values().all(|&n| n >= 20), "{seen:?}");
 }
 
 #[test]
@@ -733,6 +942,11 @@ fn the_model_is_not_the_runtime() {
     // The model decides on its own: a few verdicts worked out by hand.
     static HAND: CorsPolicy =
         cors_policy! { allow_origins: ["https://*.example.com"], allow_methods: [PUT] };
+    static HAND_WRITES: CorsPolicy = cors_policy! {
+        allow_origins: ["https://*.example.com"],
+        allow_methods: [PUT],
+        refuse_cross_origin_writes: true,
+    };
     let spec = Spec {
         source: "hand",
         origins: Some(&["https://*.example.com"]),
@@ -744,11 +958,13 @@ fn the_model_is_not_the_runtime() {
         max_age: None,
         private_network: false,
         status_200: false,
+        refuse_writes: true,
     };
     let preflight = |origin: &'static [u8], method: &'static [u8]| {
         model(
             &spec,
             &Method::OPTIONS,
+            None,
             &[
                 ("origin", origin),
                 ("access-control-request-method", method),
@@ -774,7 +990,62 @@ fn the_model_is_not_the_runtime() {
     );
     let request = common::preflight_request("https://a.example.com", "PUT", None);
     assert_eq!(
-        runtime(&HAND, &Method::OPTIONS, &request),
+        runtime(&HAND, &Method::OPTIONS, None, &request),
         preflight(b"https://a.example.com", b"PUT")
     );
+    // Writes, worked out by hand: (Sec-Fetch-Site, Origin, Host, URI authority) -> refused.
+    let writes: [(&[u8], &[u8], &[u8], Option<&str>, bool); 12] = [
+        (b"same-origin", b"https://evil.example", b"", None, false),
+        (b"none", b"", b"", None, false),
+        (b"cross-site", b"https://a.example.com", b"", None, false),
+        (b"cross-site", b"https://evil.example", b"", None, true),
+        (b"cross-site", b"", b"", None, true),
+        (b"same-site", b"null", b"", None, true),
+        (b"", b"", b"", None, false),
+        (b"", b"http://api.test:8080", b"api.test:8080", None, false),
+        (b"", b"http://api.test:8080", b"api.test", None, true),
+        (b"", b"http://evil@api.test", b"evil@api.test", None, true),
+        (
+            b"",
+            b"https://evil.example",
+            b"evil.example",
+            Some("api.test"),
+            true,
+        ),
+        (
+            b"",
+            b"https://api.test",
+            b"evil.example",
+            Some("api.test"),
+            false,
+        ),
+    ];
+    for (site, origin, host, uri, refused) in writes {
+        let lines: Vec<(&str, &[u8])> =
+            [("sec-fetch-site", site), ("origin", origin), ("host", host)]
+                .into_iter()
+                .filter(|(_, value)| !value.is_empty())
+                .collect();
+        let answer = model(&spec, &Method::POST, uri, &lines);
+        assert_eq!(
+            answer.1 == Some(Refusal::Write),
+            refused,
+            "{site:?} {origin:?} {host:?} {uri:?}"
+        );
+        let map: HeaderMap = lines
+            .iter()
+            .map(|(n, v)| {
+                (
+                    HeaderName::from_static(n),
+                    HeaderValue::from_bytes(v).unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(runtime(&HAND_WRITES, &Method::POST, uri, &map), answer);
+        // A read is never refused.
+        assert_ne!(
+            model(&spec, &Method::GET, uri, &lines).1,
+            Some(Refusal::Write)
+        );
+    }
 }

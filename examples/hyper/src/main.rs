@@ -20,6 +20,7 @@ static API: CorsPolicy = cors_policy! {
     allow_methods: [PUT, DELETE],
     allow_headers: ["content-type"],
     max_age: 600,
+    refuse_cross_origin_writes: true,
 };
 
 const ADDRESS: &str = "127.0.0.1:3002";
@@ -33,10 +34,11 @@ fn handler(request: &Request<Incoming>) -> Response<Full<Bytes>> {
     ))))
 }
 
-/// CORS around the handler: a preflight is answered here; anything else goes to the handler
-/// and gets the policy's headers on its way out.
+/// CORS around the handler: a preflight, or a write from a page the policy does not trust, is
+/// answered here; anything else goes to the handler and gets the policy's headers on its way
+/// out.
 async fn serve(request: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
-    let actual = match API.check(request.method(), request.headers()) {
+    let actual = match API.check_request(&request) {
         Verdict::Preflight(preflight) => {
             if let Some(why) = preflight.rejection() {
                 eprintln!("preflight refused: {why}");
@@ -44,6 +46,13 @@ async fn serve(request: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infa
             let mut response = Response::new(Full::default());
             *response.status_mut() = preflight.status();
             preflight.write_headers(response.headers_mut());
+            return Ok(response);
+        }
+        // A cross-origin write the policy does not trust never reaches the handler.
+        Verdict::RefusedWrite(refused) => {
+            eprintln!("{}", refused.rejection());
+            let mut response = Response::new(Full::default());
+            *response.status_mut() = refused.status();
             return Ok(response);
         }
         // `actual` does not borrow the request, which moves into the handler.

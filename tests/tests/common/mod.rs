@@ -40,6 +40,7 @@ pub(crate) fn preflight<'p, 'r>(
     match policy.check(&Method::OPTIONS, request) {
         Verdict::Preflight(preflight) => preflight,
         Verdict::Actual(actual) => panic!("expected a preflight, got {actual:?}"),
+        Verdict::RefusedWrite(refused) => panic!("expected a preflight, got {refused:?}"),
     }
 }
 
@@ -51,6 +52,7 @@ pub(crate) fn actual<'p>(
     match policy.check(method, request) {
         Verdict::Actual(actual) => actual,
         Verdict::Preflight(preflight) => panic!("expected an actual request, got {preflight:?}"),
+        Verdict::RefusedWrite(refused) => panic!("expected an actual request, got {refused:?}"),
     }
 }
 

@@ -16,6 +16,7 @@ static FULL: CorsPolicy = cors_policy! {
     max_age: 600,
     allow_private_network: true,
     preflight_success_status: 200,
+    refuse_cross_origin_writes: true,
 };
 
 const STARS: CorsPolicy = cors_policy! {

@@ -1,0 +1,257 @@
+//! Refusing cross-origin writes (`refuse_cross_origin_writes: true`).
+//!
+//! CORS decides who may read a response, not who may send a request: a page on any site can make
+//! a browser send a form POST, or a `fetch` with `mode: "no-cors"`, with the user's cookies, and
+//! only the reading is blocked. Under this key a write (a method other than GET, HEAD and
+//! OPTIONS) is refused before the handler unless it comes from the page's own origin, from an
+//! origin the policy allows, or from a client that is not a browser. Browsers say where a request
+//! comes from: `Sec-Fetch-Site` in every current engine, and `Origin` on every request that is
+//! not GET or HEAD.
+//!
+//! These are the rules of Go's `net/http.CrossOriginProtection`, with the policy's origins as the
+//! trusted ones, and stricter where Go is lenient: several `Origin` or `Sec-Fetch-Site` lines
+//! are refused, and only an origin serialized as browsers do can be the request's own.
+
+use std::fmt;
+
+use http::StatusCode;
+
+use crate::lines::{HeaderLines, Name, single};
+use crate::rejection::Rejection;
+
+/// What a request's method means for classifying it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum MethodKind {
+    /// `OPTIONS`: a preflight when it also carries `Origin` and `Access-Control-Request-Method`.
+    Options,
+    /// `GET` or `HEAD`: never refused.
+    Read,
+    /// Any other method.
+    Write,
+}
+
+/// The [`MethodKind`] of a method of an `http` crate: `http` 1's, or actix-web's (`http` 0.2),
+/// whose constants have the same names.
+macro_rules! method_kind {
+    ($method:expr, $http:path) => {{
+        use $http as http;
+        let method: &http::Method = $method;
+        if *method == http::Method::OPTIONS {
+            $crate::writes::MethodKind::Options
+        } else if *method == http::Method::GET || *method == http::Method::HEAD {
+            $crate::writes::MethodKind::Read
+        } else {
+            $crate::writes::MethodKind::Write
+        }
+    }};
+}
+pub(crate) use method_kind;
+
+/// What classifying a request reads besides its headers.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Head<'a> {
+    pub(crate) kind: MethodKind,
+    /// The method as sent, for the logs.
+    pub(crate) method: &'a str,
+    /// The request URI's authority, when it has one (absolute form, HTTP/2's `:authority`);
+    /// else the `Host` header is the request's authority.
+    pub(crate) authority: Option<&'a [u8]>,
+}
+
+/// The verdict for a write the policy refuses before the handler: answer it with
+/// [`status`](Self::status) (403), an empty body and no CORS header.
+///
+/// ```
+/// use cors_runtime::{cors_policy, CorsPolicy, Rejection, Verdict};
+/// use cors_runtime::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+///
+/// static API: CorsPolicy = cors_policy! {
+///     allow_origins: ["https://app.example.com"],
+///     refuse_cross_origin_writes: true,
+/// };
+///
+/// let mut request = HeaderMap::new();
+/// request.insert(header::ORIGIN, HeaderValue::from_static("https://evil.example"));
+/// request.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
+/// let Verdict::RefusedWrite(refused) = API.check(&Method::POST, &request) else { unreachable!() };
+/// assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+/// assert_eq!(
+///     refused.rejection(),
+///     Rejection::CrossOriginWrite {
+///         origin: Some(b"https://evil.example"),
+///         sec_fetch_site: Some(b"cross-site"),
+///     }
+/// );
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct RefusedWrite<'r> {
+    rejection: Rejection<'r>,
+}
+
+impl<'r> RefusedWrite<'r> {
+    /// The status to answer with: 403 Forbidden.
+    #[must_use]
+    pub fn status(&self) -> StatusCode {
+        StatusCode::FORBIDDEN
+    }
+
+    /// Why the write was refused: [`Rejection::CrossOriginWrite`] with the request's `Origin` and
+    /// `Sec-Fetch-Site`, or [`Rejection::MultipleOrigins`] or [`Rejection::MultipleFetchSites`].
+    #[must_use]
+    pub fn rejection(&self) -> Rejection<'r> {
+        self.rejection
+    }
+}
+
+impl fmt::Debug for RefusedWrite<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("RefusedWrite")
+            .field(&self.rejection)
+            .finish()
+    }
+}
+
+/// Why a write must be refused, or `None` when it goes to the handler. `origin` is the request's
+/// `Origin` (`Err` for several lines) and `allowed` whether the policy allows it.
+pub(crate) fn refusal<'r, H: HeaderLines>(
+    headers: &'r H,
+    authority: Option<&[u8]>,
+    origin: Result<Option<&'r H::Value>, ()>,
+    allowed: bool,
+) -> Option<RefusedWrite<'r>> {
+    let refuse = |rejection| Some(RefusedWrite { rejection });
+    // No browser sends several lines of either header: a client that does is not to be trusted.
+    let Ok(origin) = origin else {
+        return refuse(Rejection::MultipleOrigins);
+    };
+    let sites = headers.lines(Name::SecFetchSite);
+    let Ok(site) = single::<H>(&sites) else {
+        return refuse(Rejection::MultipleFetchSites);
+    };
+    // An empty value counts as none.
+    let origin = origin.map(H::bytes).filter(|origin| !origin.is_empty());
+    let site = site.map(H::bytes).filter(|site| !site.is_empty());
+    let trusted = match site {
+        // The browser says so: the page's own origin, or the user (a bookmark, the address bar).
+        Some(b"same-origin" | b"none") => true,
+        // Another origin, by the browser's word (or a value no browser sends yet): the policy
+        // decides, and a missing or `null` `Origin` is allowed by none.
+        Some(_) => allowed,
+        // An older browser, a plain-http page, or a client that is not a browser.
+        None => origin.is_none_or(|origin| allowed || is_own(origin, authority, headers)),
+    };
+    if trusted {
+        None
+    } else {
+        refuse(Rejection::CrossOriginWrite {
+            origin,
+            sec_fetch_site: site,
+        })
+    }
+}
+
+/// Whether `origin` is the request's own: its `host[:port]` equals the request's authority,
+/// byte for byte (no default port folded, no case), the URI's when it has one, else `Host`.
+fn is_own<H: HeaderLines>(origin: &[u8], authority: Option<&[u8]>, headers: &H) -> bool {
+    let Some(host) = authority_of(origin) else {
+        return false;
+    };
+    // A `Host` that contradicts the URI is never read.
+    if let Some(authority) = authority {
+        return authority == host;
+    }
+    let lines = headers.lines(Name::Host);
+    matches!(single::<H>(&lines), Ok(Some(value)) if H::bytes(value) == host)
+}
+
+/// The `host[:port]` of an origin serialized as browsers serialize it, `scheme://host[:port]`,
+/// or `None` for anything else: `null`, userinfo (`http://evil@host`), a path, a query, spaces.
+fn authority_of(origin: &[u8]) -> Option<&[u8]> {
+    let colon = origin.iter().position(|&b| b == b':')?;
+    let (scheme, rest) = origin.split_at(colon);
+    let authority = rest.strip_prefix(b"://")?;
+    let [first, others @ ..] = scheme else {
+        return None;
+    };
+    let scheme_ok = first.is_ascii_lowercase()
+        && others.iter().all(|&b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.')
+        });
+    let port = if let Some(ipv6) = authority.strip_prefix(b"[") {
+        let end = ipv6.iter().position(|&b| b == b']')?;
+        let (address, after) = ipv6.split_at(end);
+        let address_ok = !address.is_empty()
+            && address
+                .iter()
+                .all(|&b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
+        if !address_ok {
+            return None;
+        }
+        &after[1..]
+    } else {
+        let end = authority
+            .iter()
+            .position(|&b| b == b':')
+            .unwrap_or(authority.len());
+        let (host, after) = authority.split_at(end);
+        let host_ok = !host.is_empty()
+            && host.iter().all(|&b| {
+                b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'.' | b'_')
+            });
+        if !host_ok {
+            return None;
+        }
+        after
+    };
+    // A port as browsers write it: no leading zero, at most 65535.
+    let port_ok = match port {
+        [] => true,
+        [b':', digits @ ..] => {
+            matches!(digits, [b'1'..=b'9', ..])
+                && digits.len() <= 5
+                && digits
+                    .iter()
+                    .try_fold(0u32, |n, &b| {
+                        b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
+                    })
+                    .is_some_and(|port| port <= 65_535)
+        }
+        _ => false,
+    };
+    (scheme_ok && port_ok).then_some(authority)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_serialized_origin_has_an_authority() {
+        let cases: [(&[u8], Option<&[u8]>); 21] = [
+            (b"https://app.example.com", Some(b"app.example.com")),
+            (b"http://localhost:8080", Some(b"localhost:8080")),
+            (b"http://127.0.0.1:3000", Some(b"127.0.0.1:3000")),
+            (b"http://[::1]:3000", Some(b"[::1]:3000")),
+            (b"http://[::1]", Some(b"[::1]")),
+            (b"chrome-extension://abcdef", Some(b"abcdef")),
+            (b"null", None),
+            (b"", None),
+            (b"http://evil@host", None),
+            (b"https://host/path", None),
+            (b"https://host?q", None),
+            (b"https://host:", None),
+            (b"https://host:123456", None),
+            (b"https://host:65536", None),
+            (b"https://host:080", None),
+            (b"https://host:65535", Some(b"host:65535")),
+            (b"https://Host", None),
+            (b"HTTPS://host", None),
+            (b"https:host", None),
+            (b"https://", None),
+            (b"https://[::1", None),
+        ];
+        for (origin, expected) in cases {
+            assert_eq!(authority_of(origin), expected, "{}", origin.escape_ascii());
+        }
+    }
+}
