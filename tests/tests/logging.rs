@@ -15,6 +15,7 @@ static API: CorsPolicy = cors_policy! {
     allow_origins: ["https://app.example.com"],
     allow_methods: [PUT],
     allow_headers: ["content-type"],
+    refuse_cross_origin_writes: true,
 };
 
 /// One event as recorded: level, target, and every field as text.
@@ -149,6 +150,63 @@ fn each_refusal_is_one_debug_event_with_its_fields() {
 }
 
 #[test]
+fn a_refused_write_is_one_event_with_its_origin_method_and_sec_fetch_site() {
+    let cases: [(&[(&str, &[u8])], &str, &str, &str); 3] = [
+        (
+            &[
+                ("origin", b"https://evil.example"),
+                ("sec-fetch-site", b"cross-site"),
+            ],
+            "https://evil.example",
+            "cross-site",
+            "write from a page the policy does not trust",
+        ),
+        (
+            &[("origin", b"https://evil.example")],
+            "https://evil.example",
+            "",
+            "write from a page the policy does not trust",
+        ),
+        (
+            &[
+                ("origin", b"https://app.example.com"),
+                ("sec-fetch-site", b"same-origin"),
+                ("sec-fetch-site", b"cross-site"),
+            ],
+            "https://app.example.com",
+            "same-origin",
+            "more than one Sec-Fetch-Site header",
+        ),
+    ];
+    for (pairs, origin, site, reason) in cases {
+        assert_eq!(
+            events(&Method::DELETE, &headers(pairs)),
+            [fields(&[
+                ("message", "cross-origin write refused"),
+                ("origin", origin),
+                ("method", "DELETE"),
+                ("sec_fetch_site", site),
+                ("reason", reason),
+            ])],
+            "{pairs:?}"
+        );
+    }
+    // Let through, a write emits nothing of its own; from an origin the policy does not allow,
+    // its response still gets no CORS headers, and says so.
+    let listed = headers(&[
+        ("origin", b"https://app.example.com"),
+        ("sec-fetch-site", b"cross-site"),
+    ]);
+    assert!(events(&Method::POST, &listed).is_empty());
+    assert!(events(&Method::POST, &headers(&[])).is_empty());
+    let own = headers(&[
+        ("origin", b"http://api.test"),
+        ("sec-fetch-site", b"same-origin"),
+    ]);
+    assert_eq!(events(&Method::POST, &own)[0][0].1, "CORS headers withheld");
+}
+
+#[test]
 fn the_actix_middleware_emits_the_events_check_does() {
     use actix_web::dev::{Service, ServiceRequest, Transform, fn_service};
 
@@ -157,7 +215,7 @@ fn the_actix_middleware_emits_the_events_check_does() {
     });
     let service = cors_tests::now(API.actix().new_transform(handler)).unwrap();
     let app = "https://app.example.com";
-    let requests: [(Method, &[(&str, &str)]); 4] = [
+    let requests: [(Method, &[(&str, &str)]); 5] = [
         (
             Method::OPTIONS,
             &[
@@ -175,8 +233,15 @@ fn the_actix_middleware_emits_the_events_check_does() {
         ),
         (Method::GET, &[("origin", "https://evil.example")]),
         (Method::GET, &[("origin", app)]),
+        (
+            Method::POST,
+            &[
+                ("origin", "https://evil.example"),
+                ("sec-fetch-site", "cross-site"),
+            ],
+        ),
     ];
-    for (refused, (method, pairs)) in [true, true, true, false].into_iter().zip(requests) {
+    for (refused, (method, pairs)) in [true, true, true, false, true].into_iter().zip(requests) {
         let expected = events(
             &method,
             cors_tests::request(method.clone(), pairs).headers(),

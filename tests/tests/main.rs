@@ -18,3 +18,4 @@ mod outside;
 mod preflight;
 mod readme;
 mod reload;
+mod writes;
