@@ -52,6 +52,10 @@ pub(crate) use method_kind;
 pub(crate) struct Head<'a> {
     pub(crate) kind: MethodKind,
     /// The method as sent, for the logs.
+    #[cfg_attr(
+        not(feature = "tracing"),
+        expect(dead_code, reason = "only the tracing event reads it")
+    )]
     pub(crate) method: &'a str,
     /// The request URI's authority, when it has one (absolute form, HTTP/2's `:authority`);
     /// else the `Host` header is the request's authority.

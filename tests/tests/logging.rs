@@ -151,7 +151,8 @@ fn each_refusal_is_one_debug_event_with_its_fields() {
 
 #[test]
 fn a_refused_write_is_one_event_with_its_origin_method_and_sec_fetch_site() {
-    let cases: [(&[(&str, &[u8])], &str, &str, &str); 3] = [
+    type Lines = &'static [(&'static str, &'static [u8])];
+    let cases: [(Lines, &str, &str, &str); 3] = [
         (
             &[
                 ("origin", b"https://evil.example"),

@@ -635,6 +635,47 @@ fn requests() -> impl Strategy<Value = Generated> {
         .prop_flat_map(|policy| request_near(policy, POLICIES[policy].1.origins.unwrap_or(&[])))
 }
 
+/// The `Origin`, `Sec-Fetch-Site` and `Host` lines of a request, and its URI's authority: the
+/// `Host` or URI near the first origin's own `host[:port]`, or not.
+fn write_lines(
+    origins: Vec<Vec<u8>>,
+    sites: &[&[u8]],
+    host: usize,
+    uri: usize,
+) -> (Option<String>, Vec<(&'static str, Vec<u8>)>) {
+    let own = origins
+        .first()
+        .map_or(b"app.example.com".to_vec(), |origin| {
+            let at = origin
+                .windows(3)
+                .position(|w| w == b"://")
+                .map_or(0, |i| i + 3);
+            origin[at..].to_vec()
+        });
+    let with_port = [&own[..], b":8080"].concat();
+    let uri = match uri {
+        0..=3 => None,
+        4 => Some(own.clone()),
+        5 => Some(with_port.clone()),
+        _ => Some(b"api.example".to_vec()),
+    }
+    .and_then(|a| String::from_utf8(a).ok())
+    .filter(|a| a.parse::<http::uri::Authority>().is_ok());
+    // No browser sends two `Host` lines: then the request has no authority at all.
+    let (host, hosts) = match host {
+        0 => (Vec::new(), 0),
+        1..=3 => (own, 1),
+        4 => (with_port, 1),
+        5 => (b"api.example".to_vec(), 1),
+        _ => (own, 2),
+    };
+    let mut headers: Vec<(&'static str, Vec<u8>)> =
+        origins.into_iter().map(|o| ("origin", o)).collect();
+    headers.extend(sites.iter().map(|site| ("sec-fetch-site", site.to_vec())));
+    headers.extend(std::iter::repeat_n(("host", host), hosts));
+    (uri, headers)
+}
+
 /// A request for policy number `policy`, from an origin near one of `patterns`.
 fn request_near(policy: usize, patterns: &'static [&'static str]) -> BoxedStrategy<Generated> {
     {
@@ -693,41 +734,7 @@ fn request_near(policy: usize, patterns: &'static [&'static str]) -> BoxedStrate
             private_network,
             (sites, host, uri),
         )| {
-            // The first origin's `host[:port]`, as a `Host` or URI authority would repeat it.
-            let own = origins
-                .first()
-                .map_or(b"app.example.com".to_vec(), |origin| {
-                    let at = origin
-                        .windows(3)
-                        .position(|w| w == b"://")
-                        .map_or(0, |i| i + 3);
-                    origin[at..].to_vec()
-                });
-            let with_port = [&own[..], b":8080"].concat();
-            let uri = match uri {
-                0..=3 => None,
-                4 => Some(own.clone()),
-                5 => Some(with_port.clone()),
-                _ => Some(b"api.example".to_vec()),
-            }
-            .and_then(|a| String::from_utf8(a).ok())
-            .filter(|a| a.parse::<http::uri::Authority>().is_ok());
-            // No browser sends two `Host` lines: then the request has no authority at all.
-            let (host, hosts) = match host {
-                0 => (Vec::new(), 0),
-                1..=3 => (own, 1),
-                4 => (with_port, 1),
-                5 => (b"api.example".to_vec(), 1),
-                _ => (own, 2),
-            };
-            let mut headers: Vec<(&'static str, Vec<u8>)> =
-                origins.into_iter().map(|o| ("origin", o)).collect();
-            headers.extend(
-                sites
-                    .into_iter()
-                    .map(|site| ("sec-fetch-site", site.to_vec())),
-            );
-            headers.extend(std::iter::repeat_n(("host", host), hosts));
+            let (uri, mut headers) = write_lines(origins, &sites, host, uri);
             if let Some(m) = request_method {
                 if two_methods && m.len() == 3 {
                     headers.push(("access-control-request-method", m.clone()));
@@ -942,11 +949,6 @@ fn the_model_is_not_the_runtime() {
     // The model decides on its own: a few verdicts worked out by hand.
     static HAND: CorsPolicy =
         cors_policy! { allow_origins: ["https://*.example.com"], allow_methods: [PUT] };
-    static HAND_WRITES: CorsPolicy = cors_policy! {
-        allow_origins: ["https://*.example.com"],
-        allow_methods: [PUT],
-        refuse_cross_origin_writes: true,
-    };
     let spec = Spec {
         source: "hand",
         origins: Some(&["https://*.example.com"]),
@@ -958,7 +960,7 @@ fn the_model_is_not_the_runtime() {
         max_age: None,
         private_network: false,
         status_200: false,
-        refuse_writes: true,
+        refuse_writes: false,
     };
     let preflight = |origin: &'static [u8], method: &'static [u8]| {
         model(
@@ -993,8 +995,36 @@ fn the_model_is_not_the_runtime() {
         runtime(&HAND, &Method::OPTIONS, None, &request),
         preflight(b"https://a.example.com", b"PUT")
     );
+}
+
+#[test]
+fn the_write_rule_is_not_the_runtime() {
+    static HAND_WRITES: CorsPolicy = cors_policy! {
+        allow_origins: ["https://*.example.com"],
+        refuse_cross_origin_writes: true,
+    };
+    let spec = Spec {
+        source: "hand",
+        origins: Some(&["https://*.example.com"]),
+        methods: Some(&[]),
+        any_headers: false,
+        headers: &[],
+        expose: None,
+        credentials: false,
+        max_age: None,
+        private_network: false,
+        status_200: false,
+        refuse_writes: true,
+    };
     // Writes, worked out by hand: (Sec-Fetch-Site, Origin, Host, URI authority) -> refused.
-    let writes: [(&[u8], &[u8], &[u8], Option<&str>, bool); 12] = [
+    type Write = (
+        &'static [u8],
+        &'static [u8],
+        &'static [u8],
+        Option<&'static str>,
+        bool,
+    );
+    let writes: [Write; 12] = [
         (b"same-origin", b"https://evil.example", b"", None, false),
         (b"none", b"", b"", None, false),
         (b"cross-site", b"https://a.example.com", b"", None, false),

@@ -12,6 +12,7 @@ static API: CorsPolicy = cors_policy! {
     expose_headers: ["x-request-id"],
     allow_credentials: true,
     max_age: 600,
+    refuse_cross_origin_writes: true,
 };
 
 /// A sample request: what it is, its method and its headers.
@@ -82,6 +83,30 @@ const SAMPLES: &[Sample] = &[
         method: Method::GET,
         headers: &[],
     },
+    Sample {
+        title: "form POST from another site",
+        method: Method::POST,
+        headers: &[
+            ("origin", "https://evil.example"),
+            ("sec-fetch-site", "cross-site"),
+        ],
+    },
+    Sample {
+        title: "POST from the app, with credentials",
+        method: Method::POST,
+        headers: &[
+            ("origin", "https://app.example.com"),
+            ("sec-fetch-site", "same-site"),
+        ],
+    },
+    Sample {
+        title: "POST from a page of this service",
+        method: Method::POST,
+        headers: &[
+            ("origin", "https://api.example.net"),
+            ("sec-fetch-site", "same-origin"),
+        ],
+    },
 ];
 
 fn main() {
@@ -107,6 +132,10 @@ fn main() {
                 }
                 preflight.write_headers(&mut response);
                 preflight.status()
+            }
+            Verdict::RefusedWrite(refused) => {
+                println!("   refused before the handler: {}", refused.rejection());
+                refused.status()
             }
             Verdict::Actual(actual) => {
                 println!(

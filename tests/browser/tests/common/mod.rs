@@ -1,6 +1,7 @@
 //! The matrix every engine runs: a browser, driven over WebDriver, loads pages from one loopback
 //! origin (`http://localhost:47613` or `http://app.localhost:47613`) that fetch from an API on
-//! `http://127.0.0.1:<port>`, where each path prefix is served under its own `cors_policy!`.
+//! `http://127.0.0.1:<port>`, where each path prefix is served under its own `cors_policy!`,
+//! and a page on the API's own origin, for same-origin writes.
 //! The API is served twice, by axum through `CorsLayer` and by actix-web through `actix::Cors`,
 //! and the whole matrix runs against each. Every case asserts what the browser itself let the
 //! page see, and what reached the server.
@@ -91,6 +92,11 @@ static STATUS_200: CorsPolicy = cors_policy! {
     allow_methods: [PUT],
     preflight_success_status: 200,
 };
+static WRITES: CorsPolicy = cors_policy! {
+    allow_origins: ["http://localhost:47613"],
+    allow_credentials: true,
+    refuse_cross_origin_writes: true,
+};
 
 /// Every policy, by the path prefix it serves.
 const POLICIES: &[(&str, &CorsPolicy)] = &[
@@ -107,23 +113,29 @@ const POLICIES: &[(&str, &CorsPolicy)] = &[
     ("cached-a-day", &CACHED_A_DAY),
     ("default-cache", &DEFAULT_CACHE),
     ("any-credentials", &ANY_WITH_CREDENTIALS),
+    ("writes", &WRITES),
 ];
 
-/// The page origins, by host.
+/// The page origins, by host, and a page the API serves itself, on its own origin.
 const LOCALHOST: &str = "localhost";
 const SUBDOMAIN: &str = "app.localhost";
+const API_ITSELF: &str = "api";
 
 /// What the browser should let the page see.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Outcome {
     Allowed(u16),
     Blocked,
+    /// A `no-cors` response: the page gets it, opaque (status 0, no header).
+    Opaque,
+    /// A form submitted into a frame: the page sees nothing of the answer.
+    Sent,
 }
-use Outcome::{Allowed, Blocked};
+use Outcome::{Allowed, Blocked, Opaque, Sent};
 
 /// One fetch from a page, and what must come of it.
 struct Case {
-    /// The page's host, `localhost` or `app.localhost`.
+    /// The page's host, `localhost` or `app.localhost`, or `api` for a page on the API's origin.
     page: &'static str,
     /// `<policy>/<case>`: the path, unique per case so that preflight caching cannot leak
     /// between cases.
@@ -132,6 +144,10 @@ struct Case {
     headers: &'static [(&'static str, &'static str)],
     credentials: bool,
     body: Option<&'static str>,
+    /// `fetch`'s `mode` (`None`: `cors`).
+    mode: Option<&'static str>,
+    /// An HTML form POST (urlencoded) instead of a `fetch`.
+    form: bool,
     /// How many times the page sends it (to see the preflight cache at work).
     repeat: u8,
     outcome: Outcome,
@@ -140,6 +156,9 @@ struct Case {
     /// Preflights the server received, and requests the handler received.
     preflights: usize,
     handled: usize,
+    /// Requests other than preflights that reached the server, when the case counts them: a
+    /// write the handler never saw was still sent by the browser.
+    sent: Option<usize>,
     /// Engines that may send another number of preflights, each with the reason in a comment.
     preflights_in: &'static [(Engine, RangeInclusive<usize>)],
 }
@@ -151,12 +170,25 @@ const GET: Case = Case {
     headers: &[],
     credentials: false,
     body: None,
+    mode: None,
+    form: false,
     repeat: 1,
     outcome: Allowed(200),
     read: &[],
     preflights: 0,
     handled: 1,
+    sent: None,
     preflights_in: &[],
+};
+
+/// A write the policy refuses before the handler (`refuse_cross_origin_writes`): the browser
+/// sends it without a preflight, and the handler never runs.
+const REFUSED_WRITE: Case = Case {
+    page: SUBDOMAIN,
+    method: "POST",
+    handled: 0,
+    sent: Some(1),
+    ..GET
 };
 
 /// A request that needs a preflight, allowed.
@@ -237,11 +269,44 @@ const CASES: &[Case] = &[
     Case { path: "any-credentials/purge", method: "PURGE", credentials: true, ..PREFLIGHTED },
     Case { path: "any-credentials/authorization", headers: &[("authorization", "Bearer t")], credentials: true, ..PREFLIGHTED },
     Case { path: "any-credentials/custom-header-without-credentials", method: "PUT", headers: &[("x-anything", "1")], ..PREFLIGHTED },
+    // Cross-origin writes, refused before the handler from a page the policy does not list
+    // (`app.localhost`), let through from the listed page and from the API's own origin.
+    Case { path: "writes/form-from-unlisted", form: true, outcome: Sent, ..REFUSED_WRITE },
+    Case { path: "writes/no-cors-from-unlisted", mode: Some("no-cors"), headers: &[("content-type", "text/plain")], body: Some("x"), outcome: Opaque, ..REFUSED_WRITE },
+    Case { path: "writes/get-from-unlisted", page: SUBDOMAIN, outcome: Blocked, sent: Some(1), ..GET },
+    Case { path: "writes/credentialed-post-from-listed", method: "POST", credentials: true, headers: &[("content-type", "text/plain")], body: Some("x"), sent: Some(1), ..GET },
+    Case { path: "writes/form-from-listed", method: "POST", form: true, outcome: Sent, sent: Some(1), ..GET },
+    Case { path: "writes/same-origin-post", page: API_ITSELF, method: "POST", headers: &[("content-type", "application/json")], body: Some("{}"), sent: Some(1), ..GET },
+    Case { path: "writes/same-origin-form", page: API_ITSELF, method: "POST", form: true, outcome: Sent, sent: Some(1), ..GET },
 ];
 
 /// Every request the server received (outside the CORS layer), and those the handler received.
 static RECEIVED: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
 static HANDLED: Mutex<Vec<String>> = Mutex::new(Vec::new());
+/// What the browser said of where each write case came from: path, method, and the
+/// `Origin`, `Sec-Fetch-Site` and `Sec-Fetch-Mode` it sent.
+static SENT: Mutex<Vec<[String; 5]>> = Mutex::new(Vec::new());
+
+/// Records what the browser sent for a write case.
+fn sent(path: &str, method: &str, header: impl Fn(&str) -> Option<String>) {
+    if path.starts_with("/writes/") {
+        let [origin, site, mode] = ["origin", "sec-fetch-site", "sec-fetch-mode"]
+            .map(|name| header(name).unwrap_or_else(|| "(none)".to_owned()));
+        SENT.lock()
+            .unwrap()
+            .push([path.to_owned(), method.to_owned(), origin, site, mode]);
+    }
+}
+
+/// A page on the API's own origin, running the cases of [`API_ITSELF`] with URLs relative to it.
+fn page_on_the_api() -> String {
+    format!(
+        "<!doctype html><title>running</title>\
+         <script id=\"cases\" type=\"application/json\">{}</script><script>{}</script>",
+        cases_json(API_ITSELF, None),
+        include_str!("../../../../examples/axum/assets/runner.js"),
+    )
+}
 
 fn path_and_query(request: &Request) -> String {
     request
@@ -252,6 +317,10 @@ fn path_and_query(request: &Request) -> String {
 
 async fn record(request: Request, next: Next) -> Response {
     let entry = (request.method().to_string(), path_and_query(&request));
+    sent(&entry.1, &entry.0, |name| {
+        let value = request.headers().get(name)?;
+        Some(String::from_utf8_lossy(value.as_bytes()).into_owned())
+    });
     RECEIVED.lock().unwrap().push(entry);
     next.run(request).await
 }
@@ -292,7 +361,9 @@ fn api() -> Router {
             .layer(policy.layer());
         router = router.nest(&format!("/{prefix}"), scoped);
     }
-    router.layer(middleware::from_fn(record))
+    router
+        .route("/page", get(|| async { Html(page_on_the_api()) }))
+        .layer(middleware::from_fn(record))
 }
 
 /// The same API on actix-web: each prefix a scope wrapped in `actix::Cors`, whose default
@@ -325,9 +396,21 @@ fn actix_api() -> u16 {
                 let mut app = App::new().wrap_fn(|request, service| {
                     let path = request.uri().path_and_query().map(ToString::to_string);
                     let entry = (request.method().to_string(), path.unwrap_or_default());
+                    sent(&entry.1, &entry.0, |name| {
+                        let value = request.headers().get(name)?;
+                        Some(String::from_utf8_lossy(value.as_bytes()).into_owned())
+                    });
                     RECEIVED.lock().unwrap().push(entry);
                     service.call(request)
                 });
+                app = app.route(
+                    "/page",
+                    web::get().to(|| async {
+                        HttpResponse::Ok()
+                            .content_type("text/html")
+                            .body(page_on_the_api())
+                    }),
+                );
                 for (prefix, policy) in POLICIES {
                     app = app.service(
                         web::scope(&format!("/{prefix}"))
@@ -347,8 +430,10 @@ fn actix_api() -> u16 {
     port.recv().unwrap()
 }
 
-/// The cases of one page, as the runner reads them.
-fn cases_json(page: &str, api_port: u16) -> String {
+/// The cases of one page, as the runner reads them: URLs to the API on `api_port`, or relative
+/// ones for a page on the API's own origin.
+fn cases_json(page: &str, api_port: Option<u16>) -> String {
+    let base = api_port.map_or_else(String::new, |port| format!("http://127.0.0.1:{port}"));
     let cases: Vec<Value> = CASES
         .iter()
         .filter(|case| case.page == page)
@@ -360,12 +445,14 @@ fn cases_json(page: &str, api_port: u16) -> String {
                 .collect();
             json!({
                 "name": case.path,
-                "url": format!("http://127.0.0.1:{api_port}/{}", case.path),
+                "url": format!("{base}/{}", case.path),
                 "method": case.method,
                 "headers": headers,
                 "credentials": if case.credentials { "include" } else { "same-origin" },
                 "body": case.body,
                 "repeat": case.repeat,
+                "mode": case.mode,
+                "form": case.form,
                 "read": case.read.iter().map(|(name, _)| *name).collect::<Vec<_>>(),
             })
         })
@@ -384,7 +471,7 @@ fn pages() -> Router {
                         "<!doctype html><title>running</title>\
                      <script id=\"cases\" type=\"application/json\">{}</script>\
                      <script src=\"/runner.js\"></script>",
-                        cases_json(&host, api_port)
+                        cases_json(&host, Some(api_port))
                     ))
                 },
             ),
@@ -407,7 +494,9 @@ fn check(engine: Engine, case: &Case, result: Option<&Value>) -> Vec<String> {
     };
     let mut problems = Vec::new();
     let seen = match (result["outcome"].as_str(), result["status"].as_u64()) {
+        (Some("allowed"), Some(0)) => Opaque,
         (Some("allowed"), Some(status)) => Allowed(u16::try_from(status).unwrap()),
+        (Some("sent"), _) => Sent,
         _ => Blocked,
     };
     if seen != case.outcome {
@@ -455,6 +544,15 @@ fn check(engine: Engine, case: &Case, result: Option<&Value>) -> Vec<String> {
             received.join(", ")
         ));
     }
+    let arrived = received.len() - preflights;
+    if case.sent.is_some_and(|sent| sent != arrived) {
+        problems.push(format!(
+            "expected the browser to send {} request(s) besides preflights, the server received \
+             {arrived} (in order: {})",
+            case.sent.unwrap_or_default(),
+            received.join(", ")
+        ));
+    }
     let handled = HANDLED
         .lock()
         .unwrap()
@@ -489,14 +587,27 @@ pub(crate) async fn run(engine: Engine) {
     for (server, api_port) in [("axum", axum_port), ("actix-web", actix_port)] {
         RECEIVED.lock().unwrap().clear();
         HANDLED.lock().unwrap().clear();
+        SENT.lock().unwrap().clear();
         let mut results = BTreeMap::new();
-        for host in [LOCALHOST, SUBDOMAIN] {
-            let url = format!("http://{host}:{PAGE_PORT}/page/{api_port}/{host}");
+        for host in [LOCALHOST, SUBDOMAIN, API_ITSELF] {
+            let url = if host == API_ITSELF {
+                format!("http://127.0.0.1:{api_port}/page")
+            } else {
+                format!("http://{host}:{PAGE_PORT}/page/{api_port}/{host}")
+            };
             let text = session.results(&url).await;
             let list: Vec<Value> = serde_json::from_str(&text).expect("the runner writes JSON");
             results.extend(
                 list.into_iter()
                     .map(|result| (result["name"].as_str().unwrap().to_owned(), result)),
+            );
+        }
+        // What the engine said of each write's origin, for the README's table.
+        for [path, method, origin, site, mode] in SENT.lock().unwrap().iter() {
+            println!(
+                "{} on {server}: {method} {path}: Origin {origin}, Sec-Fetch-Site {site}, \
+                 Sec-Fetch-Mode {mode}",
+                engine.name()
             );
         }
         failures.extend(CASES.iter().flat_map(|case| {
