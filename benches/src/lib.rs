@@ -22,6 +22,104 @@ pub static API: CorsPolicy = cors_policy! {
     max_age: 600,
 };
 
+/// [`API`] with `refuse_cross_origin_writes`, for the cost of the rule.
+pub static API_WRITES: CorsPolicy = cors_policy! {
+    allow_origins: ["https://app.example.com", "https://*.example.com"],
+    allow_methods: [PUT, DELETE],
+    allow_headers: ["content-type", "x-request-id"],
+    expose_headers: ["x-request-id"],
+    allow_credentials: true,
+    max_age: 600,
+    refuse_cross_origin_writes: true,
+};
+
+/// A named request: its method and header lines.
+pub type Named = (
+    &'static str,
+    Method,
+    &'static [(&'static str, &'static str)],
+);
+
+/// The requests of the cross-origin write benchmarks, as browsers send them (`Sec-Fetch-Site`),
+/// by name.
+pub const WRITES: [Named; 7] = [
+    (
+        "get_allowed",
+        Method::GET,
+        &[
+            ("origin", "https://app.example.com"),
+            ("sec-fetch-site", "cross-site"),
+        ],
+    ),
+    (
+        "get_disallowed",
+        Method::GET,
+        &[
+            ("origin", "https://evil.example"),
+            ("sec-fetch-site", "cross-site"),
+        ],
+    ),
+    (
+        "post_allowed",
+        Method::POST,
+        &[
+            ("origin", "https://app.example.com"),
+            ("sec-fetch-site", "cross-site"),
+        ],
+    ),
+    (
+        "post_same_origin",
+        Method::POST,
+        &[
+            ("origin", "https://api.example.net"),
+            ("sec-fetch-site", "same-origin"),
+        ],
+    ),
+    (
+        "post_refused",
+        Method::POST,
+        &[
+            ("origin", "https://evil.example"),
+            ("sec-fetch-site", "cross-site"),
+        ],
+    ),
+    (
+        "post_refused_without_sec_fetch_site",
+        Method::POST,
+        &[
+            ("host", "api.example.net"),
+            ("origin", "https://evil.example"),
+        ],
+    ),
+    (
+        "preflight_rejected",
+        Method::OPTIONS,
+        &[
+            ("origin", "https://app.example.com"),
+            ("access-control-request-method", "PATCH"),
+        ],
+    ),
+];
+
+/// The write benchmark's request named `name`.
+#[must_use]
+pub fn write_request(name: &str) -> Option<Request<()>> {
+    WRITES
+        .iter()
+        .find(|(n, _, _)| *n == name)
+        .map(|(_, method, pairs)| request(method.clone(), pairs))
+}
+
+/// What one more header lookup costs: reading `Sec-Fetch-Site`'s value from the request's map.
+#[must_use]
+pub fn one_lookup(request: &HeaderMap) -> bool {
+    request
+        .get(SEC_FETCH_SITE)
+        .is_some_and(|site| site.as_bytes() == b"cross-site")
+}
+
+const SEC_FETCH_SITE: HeaderName = HeaderName::from_static("sec-fetch-site");
+
 const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Whether `origin` is `https://<labels>.example.com`, as a tower-http user would write it.
@@ -173,6 +271,7 @@ pub fn ours(
             actual.write_headers(out);
             StatusCode::OK
         }
+        // Refused before the handler: no header at all.
         Verdict::RefusedWrite(refused) => refused.status(),
     }
 }

@@ -43,7 +43,7 @@ use crate::policy::CorsPolicy;
 use crate::source::ReloadHandle;
 use crate::source::{ResponsePolicy, ServicePolicy, Source};
 use crate::value::PolicyValue;
-use crate::writes::{Head, method_kind};
+use crate::writes::Head;
 
 /// An actix-web middleware that answers preflights and adds CORS headers to every other
 /// response, under one [`CorsPolicy`]: the same answers as the tower
@@ -185,8 +185,7 @@ where
 
     fn call(&self, request: ServiceRequest) -> Self::Future {
         let head = Head {
-            kind: method_kind!(request.method(), actix_web::http),
-            method: request.method().as_str(),
+            method: request.method(),
             authority: request.uri().authority().map(|a| a.as_str().as_bytes()),
         };
         // The policy is borrowed only while the request is classified, not while the inner

@@ -96,6 +96,10 @@ pub(crate) fn single<'r, H: HeaderLines + 'r>(
     lines: &H::Lines<'r>,
 ) -> Result<Option<&'r H::Value>, ()> {
     let mut values = H::values(lines);
+    // Most headers come once, which both maps' iterators know without a second step.
+    if values.size_hint() == (1, Some(1)) {
+        return Ok(values.next());
+    }
     let first = values.next();
     if values.next().is_some() {
         return Err(());

@@ -9,7 +9,7 @@ use crate::actual::{ActualOrigin, detach};
 use crate::lines::HeaderLines;
 use crate::policy::CorsPolicy;
 use crate::verdict::Answer;
-use crate::writes::Head;
+use crate::writes::{Head, RequestMethod};
 
 /// The policy a middleware was built with.
 #[derive(Clone, Debug)]
@@ -61,9 +61,9 @@ impl ServicePolicy {
     /// handler, with the policy its response needs: a `'static` policy by reference, its exact
     /// origins still borrowed; a shared one by reference count, the decision owning what it
     /// writes.
-    pub(crate) fn decide<'s, 'r, H: HeaderLines>(
+    pub(crate) fn decide<'s, 'r, H: HeaderLines, M: RequestMethod>(
         &'s mut self,
-        head: Head<'_>,
+        head: Head<'_, M>,
         headers: &'r H,
     ) -> ControlFlow<Answer<'s, 'r, H>, (ResponsePolicy, ActualOrigin<'static, H::Value>)> {
         let (policy, shared) = match self {

@@ -18,7 +18,7 @@ use crate::policy::CorsPolicy;
 #[cfg(feature = "config")]
 use crate::source::ReloadHandle;
 use crate::source::{ResponsePolicy, ServicePolicy, Source};
-use crate::writes::{Head, method_kind};
+use crate::writes::Head;
 
 /// A [`tower` layer](tower_layer::Layer) that answers preflights and adds CORS headers to
 /// every other response, under one [`CorsPolicy`].
@@ -190,8 +190,7 @@ where
 
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
         let head = Head {
-            kind: method_kind!(request.method(), http),
-            method: request.method().as_str(),
+            method: request.method(),
             authority: request.uri().authority().map(|a| a.as_str().as_bytes()),
         };
         let state = match self.policy.decide(head, request.headers()) {

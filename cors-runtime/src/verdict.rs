@@ -12,7 +12,7 @@ use crate::allow_origin::AllowOrigin;
 use crate::lines::{HeaderLines, Name, single};
 use crate::policy::CorsPolicy;
 use crate::preflight::{Preflight, PreflightCheck};
-use crate::writes::{self, Head, MethodKind, RefusedWrite, method_kind};
+use crate::writes::{self, Head, RefusedWrite, RequestMethod};
 
 /// What a policy means for one request: see [`CorsPolicy::check`].
 ///
@@ -114,12 +114,7 @@ impl CorsPolicy {
         authority: Option<&[u8]>,
         headers: &'r HeaderMap,
     ) -> Verdict<'p, 'r> {
-        let head = Head {
-            kind: method_kind!(method, http),
-            method: method.as_str(),
-            authority,
-        };
-        match self.decide(head, headers) {
+        match self.decide(Head { method, authority }, headers) {
             ControlFlow::Break(Answer::Preflight(check)) => {
                 Verdict::Preflight(Preflight::new(check))
             }
@@ -131,12 +126,12 @@ impl CorsPolicy {
     /// [`check`](Self::check) for the request of any framework: the one place a request is
     /// classified, for `check` and for every adapter. A request answered without the handler
     /// breaks off; an actual one continues with its `Origin` decision.
-    pub(crate) fn decide<'p, 'r, H: HeaderLines>(
+    pub(crate) fn decide<'p, 'r, H: HeaderLines, M: RequestMethod>(
         &'p self,
-        head: Head<'_>,
+        head: Head<'_, M>,
         headers: &'r H,
     ) -> ControlFlow<Answer<'p, 'r, H>, ActualOrigin<'p, H::Value>> {
-        if head.kind == MethodKind::Options {
+        if head.method.is_options() {
             // Each header is looked up once; the preflight reads the lines found here.
             let origins = headers.lines(Name::Origin);
             let methods = headers.lines(Name::RequestMethod);
@@ -163,11 +158,11 @@ impl CorsPolicy {
             },
             Ok(None) | Err(()) => None,
         };
-        if head.kind == MethodKind::Write && self.answers().refuse_cross_origin_writes {
+        if self.answers().refuse_cross_origin_writes && head.method.is_write() {
             let refused = writes::refusal(headers, head.authority, origin, allowed.is_some());
             if let Some(refused) = refused {
                 #[cfg(feature = "tracing")]
-                crate::trace::write_refused(headers, head.method, &refused.rejection());
+                crate::trace::write_refused(headers, head.method.name(), &refused.rejection());
                 return ControlFlow::Break(Answer::RefusedWrite(refused));
             }
         }
@@ -188,6 +183,7 @@ pub(crate) enum Answer<'p, 'r, H: HeaderLines + 'r> {
     RefusedWrite(RefusedWrite<'r>),
 }
 
+#[cfg(any(feature = "tower", feature = "actix"))]
 impl<'r, H: HeaderLines + 'r> Answer<'_, 'r, H> {
     pub(crate) fn status(&self) -> StatusCode {
         match self {

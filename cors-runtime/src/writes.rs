@@ -19,48 +19,63 @@ use http::StatusCode;
 use crate::lines::{HeaderLines, Name, single};
 use crate::rejection::Rejection;
 
-/// What a request's method means for classifying it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum MethodKind {
+/// A request's method, as classifying reads it: `http` 1's `Method`, or actix-web's (`http`
+/// 0.2), which have the same API.
+pub(crate) trait RequestMethod {
     /// `OPTIONS`: a preflight when it also carries `Origin` and `Access-Control-Request-Method`.
-    Options,
-    /// `GET` or `HEAD`: never refused.
-    Read,
-    /// Any other method.
-    Write,
-}
-
-/// The [`MethodKind`] of a method of an `http` crate: `http` 1's, or actix-web's (`http` 0.2),
-/// whose constants have the same names.
-macro_rules! method_kind {
-    ($method:expr, $http:path) => {{
-        use $http as http;
-        let method: &http::Method = $method;
-        if *method == http::Method::OPTIONS {
-            $crate::writes::MethodKind::Options
-        } else if *method == http::Method::GET || *method == http::Method::HEAD {
-            $crate::writes::MethodKind::Read
-        } else {
-            $crate::writes::MethodKind::Write
-        }
-    }};
-}
-pub(crate) use method_kind;
-
-/// What classifying a request reads besides its headers.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Head<'a> {
-    pub(crate) kind: MethodKind,
+    fn is_options(&self) -> bool;
+    /// Any method but GET, HEAD and OPTIONS; asked only under the key, so that a policy without
+    /// it pays nothing for the question.
+    fn is_write(&self) -> bool;
     /// The method as sent, for the logs.
     #[cfg_attr(
         not(feature = "tracing"),
         expect(dead_code, reason = "only the tracing event reads it")
     )]
-    pub(crate) method: &'a str,
+    fn name(&self) -> &str;
+}
+
+macro_rules! request_method {
+    ($method:ty) => {
+        impl RequestMethod for $method {
+            #[inline]
+            fn is_options(&self) -> bool {
+                *self == <$method>::OPTIONS
+            }
+
+            #[inline]
+            fn is_write(&self) -> bool {
+                // `is_safe` is one match; of the methods it calls safe, only GET, HEAD and
+                // OPTIONS are reads here (TRACE, and QUERY where the crate knows it, are not).
+                !self.is_safe() || matches!(self.as_str(), "TRACE" | "QUERY")
+            }
+
+            fn name(&self) -> &str {
+                self.as_str()
+            }
+        }
+    };
+}
+request_method!(http::Method);
+#[cfg(feature = "actix")]
+request_method!(actix_web::http::Method);
+
+/// What classifying a request reads besides its headers.
+#[derive(Debug)]
+pub(crate) struct Head<'a, M> {
+    pub(crate) method: &'a M,
     /// The request URI's authority, when it has one (absolute form, HTTP/2's `:authority`);
     /// else the `Host` header is the request's authority.
     pub(crate) authority: Option<&'a [u8]>,
 }
+
+impl<M> Clone for Head<'_, M> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<M> Copy for Head<'_, M> {}
 
 /// The verdict for a write the policy refuses before the handler: answer it with
 /// [`status`](Self::status) (403), an empty body and no CORS header.
@@ -132,17 +147,21 @@ pub(crate) fn refusal<'r, H: HeaderLines>(
     let Ok(site) = single::<H>(&sites) else {
         return refuse(Rejection::MultipleFetchSites);
     };
+    // An origin the policy allows may write whatever the browser says below.
+    if allowed {
+        return None;
+    }
     // An empty value counts as none.
     let origin = origin.map(H::bytes).filter(|origin| !origin.is_empty());
     let site = site.map(H::bytes).filter(|site| !site.is_empty());
     let trusted = match site {
         // The browser says so: the page's own origin, or the user (a bookmark, the address bar).
         Some(b"same-origin" | b"none") => true,
-        // Another origin, by the browser's word (or a value no browser sends yet): the policy
-        // decides, and a missing or `null` `Origin` is allowed by none.
-        Some(_) => allowed,
+        // Another origin, by the browser's word (or a value no browser sends yet), which the
+        // policy does not allow (nor a missing or `null` `Origin`).
+        Some(_) => false,
         // An older browser, a plain-http page, or a client that is not a browser.
-        None => origin.is_none_or(|origin| allowed || is_own(origin, authority, headers)),
+        None => origin.is_none_or(|origin| is_own(origin, authority, headers)),
     };
     if trusted {
         None
@@ -228,6 +247,34 @@ fn authority_of(origin: &[u8]) -> Option<&[u8]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_method_but_get_head_and_options_is_a_write() {
+        for (method, write) in [
+            ("GET", false),
+            ("HEAD", false),
+            ("OPTIONS", false),
+            ("POST", true),
+            ("PUT", true),
+            ("DELETE", true),
+            ("PATCH", true),
+            ("CONNECT", true),
+            ("TRACE", true),
+            ("QUERY", true),
+            ("get", true),
+            ("PURGE", true),
+        ] {
+            let http = http::Method::from_bytes(method.as_bytes()).unwrap();
+            assert_eq!(http.is_write(), write, "{method}");
+            assert_eq!(http.is_options(), method == "OPTIONS", "{method}");
+            #[cfg(feature = "actix")]
+            {
+                let actix = actix_web::http::Method::from_bytes(method.as_bytes()).unwrap();
+                assert_eq!(actix.is_write(), write, "actix {method}");
+                assert_eq!(actix.is_options(), method == "OPTIONS", "actix {method}");
+            }
+        }
+    }
 
     #[test]
     fn only_a_serialized_origin_has_an_authority() {

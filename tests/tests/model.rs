@@ -999,6 +999,13 @@ fn the_model_is_not_the_runtime() {
 
 #[test]
 fn the_write_rule_is_not_the_runtime() {
+    type Write = (
+        &'static [u8],
+        &'static [u8],
+        &'static [u8],
+        Option<&'static str>,
+        bool,
+    );
     static HAND_WRITES: CorsPolicy = cors_policy! {
         allow_origins: ["https://*.example.com"],
         refuse_cross_origin_writes: true,
@@ -1017,13 +1024,6 @@ fn the_write_rule_is_not_the_runtime() {
         refuse_writes: true,
     };
     // Writes, worked out by hand: (Sec-Fetch-Site, Origin, Host, URI authority) -> refused.
-    type Write = (
-        &'static [u8],
-        &'static [u8],
-        &'static [u8],
-        Option<&'static str>,
-        bool,
-    );
     let writes: [Write; 12] = [
         (b"same-origin", b"https://evil.example", b"", None, false),
         (b"none", b"", b"", None, false),

@@ -16,7 +16,19 @@ pub(crate) struct Case {
     pub body: Option<&'static str>,
     /// Response headers the page tries to read.
     pub read: &'static [&'static str],
-    pub websocket: bool,
+    pub how: How,
+}
+
+/// How the page sends a case.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum How {
+    Fetch,
+    WebSocket,
+    /// An HTML form POST into a hidden frame.
+    Form,
+    /// The same form, submitted by a page on another origin (see `main.rs`): the demo page
+    /// compares the API's count of writes before and after.
+    FormFromAnotherSite,
 }
 
 const BASE: Case = Case {
@@ -28,8 +40,11 @@ const BASE: Case = Case {
     credentials: false,
     body: None,
     read: &[],
-    websocket: false,
+    how: How::Fetch,
 };
+
+/// The origin of the page the `elsewhere` case loads: the page server reached by its address.
+pub(crate) const ELSEWHERE_ORIGIN: &str = "http://127.0.0.1:3001";
 
 pub(crate) const CASES: &[Case] = &[
     Case {
@@ -95,7 +110,23 @@ pub(crate) const CASES: &[Case] = &[
         name: "WebSocket",
         what: "new WebSocket(api/ws) — the server checks allows_origin",
         path: "/ws",
-        websocket: true,
+        how: How::WebSocket,
+        ..BASE
+    },
+    Case {
+        name: "form POST",
+        what: "a form on this page posts to the API — a write from a listed origin",
+        method: "POST",
+        path: "/api/items",
+        how: How::Form,
+        ..BASE
+    },
+    Case {
+        name: "form POST from another site",
+        what: "a page on 127.0.0.1:3001 posts the same form — refused before the handler",
+        method: "POST",
+        path: "/api/items",
+        how: How::FormFromAnotherSite,
         ..BASE
     },
 ];
@@ -117,7 +148,11 @@ pub(crate) fn cases_json(policy: &CorsPolicy, page_origin: &str, api: &str) -> V
     let cases: Vec<Value> = CASES
         .iter()
         .map(|case| {
-            let scheme = if case.websocket { "ws" } else { "http" };
+            let scheme = if case.how == How::WebSocket {
+                "ws"
+            } else {
+                "http"
+            };
             json!({
                 "name": case.name,
                 "what": case.what,
@@ -129,7 +164,11 @@ pub(crate) fn cases_json(policy: &CorsPolicy, page_origin: &str, api: &str) -> V
                 "credentials": if case.credentials { "include" } else { "same-origin" },
                 "body": case.body,
                 "read": case.read,
-                "websocket": case.websocket,
+                "websocket": case.how == How::WebSocket,
+                "form": case.how == How::Form,
+                "elsewhere": case.how == How::FormFromAnotherSite,
+                "frame": format!("{ELSEWHERE_ORIGIN}/elsewhere"),
+                "counter": format!("http://{api}/api/writes"),
                 "expect": predict(policy, page_origin, case),
             })
         })
@@ -137,10 +176,44 @@ pub(crate) fn cases_json(policy: &CorsPolicy, page_origin: &str, api: &str) -> V
     Value::Array(cases)
 }
 
+/// The one case of the page on another origin: the form, posted from there.
+pub(crate) fn elsewhere_json(api: &str) -> Value {
+    json!([{ "name": "form from another site", "form": true, "url": format!("http://{api}/api/items") }])
+}
+
 /// What a browser should let the page see, worked out from the policy's own verdicts.
 fn predict(policy: &CorsPolicy, page_origin: &str, case: &Case) -> Value {
     let blocked = json!({ "outcome": "blocked", "status": null, "read": {} });
-    if case.websocket {
+    if matches!(case.how, How::Form | How::FormFromAnotherSite) {
+        // A form is sent without a preflight, with the `Sec-Fetch-Site` browsers send: the
+        // page on localhost is another site than the API on 127.0.0.1; the other page is the
+        // same site (the same host, another port), but another origin.
+        let elsewhere = case.how == How::FormFromAnotherSite;
+        let origin = if elsewhere {
+            ELSEWHERE_ORIGIN
+        } else {
+            page_origin
+        };
+        let mut request = HeaderMap::new();
+        request.insert(
+            header::ORIGIN,
+            HeaderValue::from_str(origin).expect("an origin"),
+        );
+        let site = if elsewhere { "same-site" } else { "cross-site" };
+        request.insert("sec-fetch-site", HeaderValue::from_static(site));
+        let refused = matches!(
+            policy.check(&Method::POST, &request),
+            Verdict::RefusedWrite(_)
+        );
+        // The page cannot read a form's answer: only the count of writes says what happened.
+        let outcome = match (elsewhere, refused) {
+            (false, _) => "sent",
+            (true, true) => "refused",
+            (true, false) => "handled",
+        };
+        return json!({ "outcome": outcome, "status": null, "read": {} });
+    }
+    if case.how == How::WebSocket {
         return if policy.allows_origin(page_origin.as_bytes()) {
             json!({ "outcome": "allowed", "status": null, "read": {} })
         } else {

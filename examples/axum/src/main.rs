@@ -5,12 +5,17 @@
 //! Run with `cargo run -p axum-demo`, then open <http://localhost:3001>. Set
 //! `CORS_ALLOWED_ORIGINS` (origins separated by commas or spaces) to allow more origins: they are
 //! checked at startup by the rules the compiler applies to the policy's own origins.
+//!
+//! The policy refuses cross-origin writes: the page shows that a form another site submits to the
+//! API (the same page server, reached as <http://127.0.0.1:3001>, is another origin) never
+//! reaches the handler, while the page's own form does.
 
 mod cases;
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use axum::extract::WebSocketUpgrade;
 use axum::extract::ws::{Message, WebSocket};
@@ -28,6 +33,7 @@ static DEMO: CorsPolicy = cors_policy! {
     expose_headers: ["x-request-id"],
     allow_credentials: true,
     max_age: 600,
+    refuse_cross_origin_writes: true,
 };
 
 /// The policy in force: [`DEMO`], with the origins of `CORS_ALLOWED_ORIGINS` added when it is
@@ -63,11 +69,21 @@ async fn hello() -> impl IntoResponse {
     (cases::handler_headers(), r#"{"hello":"world"}"#)
 }
 
+/// Writes that reached the handler, for the page to show that a refused one never did.
+static WRITES: AtomicUsize = AtomicUsize::new(0);
+
 async fn items(method: axum::http::Method) -> impl IntoResponse {
+    if method != axum::http::Method::GET && method != axum::http::Method::HEAD {
+        WRITES.fetch_add(1, Ordering::SeqCst);
+    }
     (
         cases::handler_headers(),
         Json(serde_json::json!({ "method": method.as_str() })),
     )
+}
+
+async fn writes() -> impl IntoResponse {
+    Json(serde_json::json!({ "writes": WRITES.load(Ordering::SeqCst) }))
 }
 
 /// A WebSocket handshake is not covered by CORS: the server must check `Origin` itself.
@@ -87,11 +103,13 @@ async fn websocket(headers: HeaderMap, upgrade: WebSocketUpgrade) -> Response {
 
 /// Logs each request's verdict, with the reason for a refusal.
 async fn log_verdict(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
-    let line = match policy().check(request.method(), request.headers()) {
+    let line = match policy().check_request(&request) {
         Verdict::Preflight(preflight) => match preflight.rejection() {
             None => "preflight allowed".to_owned(),
             Some(why) => format!("preflight refused: {why}"),
         },
+        // "write from origin `…` (`Sec-Fetch-Site: …`) refused: …"
+        Verdict::RefusedWrite(refused) => refused.rejection().to_string(),
         Verdict::Actual(actual) if actual.is_allowed() => "allowed".to_owned(),
         Verdict::Actual(_) => "no CORS headers (origin missing or not allowed)".to_owned(),
     };
@@ -110,6 +128,7 @@ fn api() -> Router {
             "/api/items",
             get(items).post(items).put(items).delete(items).patch(items),
         )
+        .route("/api/writes", get(writes))
         .route("/ws", get(websocket))
         .layer(policy().layer())
         .layer(axum::middleware::from_fn(log_verdict))
@@ -123,8 +142,18 @@ fn page() -> Router {
         .replace("{{POLICY}}", &format!("{:#?}", policy()))
         // JSON inside <script>: keep "</" from closing the element.
         .replace("{{CASES}}", &cases.replace("</", "<\\/"));
+    // The same runner on another origin (this server, reached as 127.0.0.1): one form that
+    // another site submits to the API, after which it tells the demo page it is done.
+    let elsewhere = format!(
+        "<!doctype html><title>another site</title>\
+         <p>This page is on another origin, and submits a form to the API.</p>\
+         <script id=\"cases\" type=\"application/json\">{}</script>\
+         <script src=\"/runner.js\"></script>",
+        cases::elsewhere_json(API_ADDRESS)
+    );
     Router::new()
         .route("/", get(move || async move { Html(html) }))
+        .route("/elsewhere", get(move || async move { Html(elsewhere) }))
         .route(
             "/runner.js",
             get(|| async {
@@ -189,7 +218,15 @@ async fn main() -> ExitCode {
     );
     println!(
         "  curl -i -X OPTIONS http://{API_ADDRESS}/api/items -H 'Origin: {PAGE_ORIGIN}' \
-         -H 'Access-Control-Request-Method: PATCH'\n"
+         -H 'Access-Control-Request-Method: PATCH'"
+    );
+    println!(
+        "  curl -i -X POST http://{API_ADDRESS}/api/items -H 'Origin: https://evil.example' \
+         -H 'Sec-Fetch-Site: cross-site' -d x=1"
+    );
+    println!(
+        "  curl -i -X POST http://{API_ADDRESS}/api/items -H 'Origin: {PAGE_ORIGIN}' \
+         -H 'Sec-Fetch-Site: cross-site' -d x=1\n"
     );
     let servers = async {
         tokio::try_join!(

@@ -1,0 +1,135 @@
+//! Not a criterion benchmark: `instructions <case> <iterations>` runs one case that many times,
+//! so that valgrind (`cachegrind --cache-sim=no`) can count its instructions, which do not move
+//! with the machine's load as times do. `scripts/bench-report` runs each case at two sizes and
+//! takes the difference, so that start-up cancels. With `--test` (as `cargo bench -- --test`
+//! passes it), every case runs once; `--list` prints the cases.
+//!
+//! Cases: `check/<kind>` (`check` + `write_headers`), `tower/<kind>` (a request through the
+//! layer around a no-op service), `actix/<kind>` (through the actix-web middleware), for the
+//! kinds of the other benchmarks; `writes/off/<name>` and `writes/on/<name>` (the write
+//! requests under the policy without and with `refuse_cross_origin_writes`), and
+//! `writes/one_lookup`.
+
+use std::future::ready;
+use std::hint::black_box;
+use std::process::ExitCode;
+
+use actix_web::HttpResponse;
+use actix_web::dev::{Service, ServiceRequest, Transform, fn_service};
+use cors_benches::{API, API_WRITES, Kind, Noop, WRITES, drive, one_lookup, ours, write_request};
+use http::HeaderMap;
+use tower_layer::Layer;
+
+fn cases() -> Vec<String> {
+    let mut cases = Vec::new();
+    for adapter in ["check", "tower", "actix"] {
+        cases.extend(Kind::ALL.map(|kind| format!("{adapter}/{}", kind.name())));
+    }
+    for key in ["off", "on"] {
+        cases.extend(WRITES.map(|(name, _, _)| format!("writes/{key}/{name}")));
+    }
+    cases.push("writes/one_lookup".to_owned());
+    cases
+}
+
+/// Runs `case` `n` times; `false` when there is no such case.
+fn run(case: &str, n: usize) -> bool {
+    let kind = |name: &str| Kind::ALL.into_iter().find(|kind| kind.name() == name);
+    let (adapter, rest) = case.split_once('/').unwrap_or((case, ""));
+    match (adapter, kind(rest)) {
+        ("check", Some(kind)) => {
+            let request = kind.request();
+            let (method, headers) = (request.method(), request.headers());
+            let mut out = HeaderMap::with_capacity(16);
+            for _ in 0..n {
+                out.clear();
+                black_box(ours(&API, black_box(method), black_box(headers), &mut out));
+            }
+        }
+        ("tower", Some(kind)) => {
+            let mut service = API.layer().layer(Noop);
+            for _ in 0..n {
+                black_box(drive(&mut service, black_box(kind.request())));
+            }
+        }
+        ("actix", Some(kind)) => {
+            let noop = fn_service(|request: ServiceRequest| {
+                ready(Ok::<_, actix_web::Error>(
+                    request.into_response(HttpResponse::Ok().finish()),
+                ))
+            });
+            let service = cors_tests::now(API.actix().new_transform(noop)).expect("a service");
+            for _ in 0..n {
+                let response = cors_tests::now(service.call(black_box(kind.actix_request())));
+                black_box(response.ok().map(|response| response.into_parts().0));
+            }
+        }
+        ("writes", None) if rest == "one_lookup" => {
+            let request = write_request("post_allowed").expect("a write case");
+            for _ in 0..n {
+                black_box(one_lookup(black_box(request.headers())));
+            }
+        }
+        ("writes", None) => {
+            let Some((key, name)) = rest.split_once('/') else {
+                return false;
+            };
+            let policy = match key {
+                "off" => &API,
+                "on" => &API_WRITES,
+                _ => return false,
+            };
+            let Some(request) = write_request(name) else {
+                return false;
+            };
+            let (method, headers) = (request.method(), request.headers());
+            let mut out = HeaderMap::with_capacity(16);
+            for _ in 0..n {
+                out.clear();
+                black_box(ours(
+                    policy,
+                    black_box(method),
+                    black_box(headers),
+                    &mut out,
+                ));
+            }
+        }
+        _ => return false,
+    }
+    true
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    match &args[..] {
+        [flag] if flag == "--list" => {
+            for case in cases() {
+                println!("{case}");
+            }
+        }
+        [flag, ..] if flag == "--test" => {
+            for case in cases() {
+                assert!(run(&case, 1), "{case}");
+            }
+            println!("instructions: {} cases ran once", cases().len());
+        }
+        [case, n] => {
+            let Ok(n) = n.parse() else {
+                eprintln!("error: `{n}` is not a number of iterations");
+                return ExitCode::from(2);
+            };
+            if !run(case, n) {
+                eprintln!("error: no case `{case}`; `--list` lists them");
+                return ExitCode::from(2);
+            }
+        }
+        _ => {
+            eprintln!("usage: instructions <case> <iterations> | --list | --test");
+            return ExitCode::from(2);
+        }
+    }
+    ExitCode::SUCCESS
+}
