@@ -42,7 +42,7 @@ pub type Named = (
 
 /// The requests of the cross-origin write benchmarks, as browsers send them (`Sec-Fetch-Site`),
 /// by name.
-pub const WRITES: [Named; 7] = [
+pub const WRITES: [Named; 8] = [
     (
         "get_allowed",
         Method::GET,
@@ -89,6 +89,14 @@ pub const WRITES: [Named; 7] = [
         &[
             ("host", "api.example.net"),
             ("origin", "https://evil.example"),
+        ],
+    ),
+    (
+        "preflight_unlisted_origin",
+        Method::OPTIONS,
+        &[
+            ("origin", "https://evil.example"),
+            ("access-control-request-method", "PUT"),
         ],
     ),
     (

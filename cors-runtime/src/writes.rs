@@ -175,16 +175,23 @@ pub(crate) fn refusal<'r, H: HeaderLines>(
 
 /// Whether `origin` is the request's own: its `host[:port]` equals the request's authority,
 /// byte for byte (no default port folded, no case), the URI's when it has one, else `Host`.
+/// The bytes are compared first, so that a forged origin costs no parsing; only an equal one is
+/// then checked to be written as browsers write an origin.
 fn is_own<H: HeaderLines>(origin: &[u8], authority: Option<&[u8]>, headers: &H) -> bool {
-    let Some(host) = authority_of(origin) else {
+    let Some(colon) = origin.iter().position(|&b| b == b':') else {
+        return false;
+    };
+    let Some(host) = origin[colon..].strip_prefix(b"://") else {
         return false;
     };
     // A `Host` that contradicts the URI is never read.
-    if let Some(authority) = authority {
-        return authority == host;
-    }
-    let lines = headers.lines(Name::Host);
-    matches!(single::<H>(&lines), Ok(Some(value)) if H::bytes(value) == host)
+    let same = if let Some(authority) = authority {
+        authority == host
+    } else {
+        let lines = headers.lines(Name::Host);
+        matches!(single::<H>(&lines), Ok(Some(value)) if H::bytes(value) == host)
+    };
+    same && authority_of(origin).is_some()
 }
 
 /// The `host[:port]` of an origin serialized as browsers serialize it, `scheme://host[:port]`,
