@@ -116,6 +116,12 @@ fn main() -> ExitCode {
             }
             println!("instructions: {} cases ran once", cases().len());
         }
+        // `cargo bench` runs every benchmark, this one with criterion's options or none: it
+        // measures nothing by itself.
+        [] => println!("instructions: run by scripts/bench-report under valgrind; `--list`"),
+        [flag, ..] if flag.starts_with("--") => {
+            println!("instructions: run by scripts/bench-report under valgrind; `--list`");
+        }
         [case, n] => {
             let Ok(n) = n.parse() else {
                 eprintln!("error: `{n}` is not a number of iterations");

@@ -4,8 +4,9 @@
 //! browser would refuse (a wildcard origin with credentials, a path in an origin, a forbidden
 //! request header, …) as a compiler error pointing at the offending token, and compiles the
 //! origin list into lookup tables. At run time [`CorsPolicy::check`] classifies a request and returns
-//! a [`Verdict`]: a [`Preflight`] to answer at once, or an [`Actual`] whose headers go on the
-//! handler's response.
+//! a [`Verdict`]: a [`Preflight`] to answer at once, an [`Actual`] whose headers go on the
+//! handler's response, or, under `refuse_cross_origin_writes`, a [`RefusedWrite`]: a write that
+//! a page on an origin the policy does not allow made a browser send, refused before the handler.
 //!
 //! ```
 //! use cors_runtime::{cors_policy, CorsPolicy, Verdict};
@@ -46,9 +47,10 @@
 //!   applies: `CorsPolicy::with_origins` and `ConfigError`; with `tower` or `actix`, also
 //!   `CorsLayer::reloadable` or `actix::Cors::reloadable`, whose policy can be replaced while it
 //!   serves. It brings the Public Suffix List and IDNA data into the binary.
-//! - `tracing`: one DEBUG event, target `cors_runtime`, for each refused preflight and each
-//!   actual request whose `Origin` is refused, with the fields `origin`, `method`, `header` (as
-//!   they apply, each cut to 128 bytes) and `reason`. Allowed requests emit nothing.
+//! - `tracing`: one DEBUG event, target `cors_runtime`, for each refused preflight, each refused
+//!   write and each actual request whose `Origin` is refused, with the fields `origin`, `method`,
+//!   `header`, `sec_fetch_site` (as they apply, each cut to 128 bytes) and `reason`. Allowed
+//!   requests emit nothing.
 //!
 //! Items that need a feature say so on their page.
 //!

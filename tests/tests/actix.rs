@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::middleware::from_fn;
-use actix_web::{App, HttpResponse, HttpServer, error, test, web};
+use actix_web::{App, HttpResponse, error, test, web};
 use axum::Router;
 use cors_runtime::actix::Cors;
 use cors_runtime::{CorsPolicy, cors_policy};
@@ -390,27 +390,19 @@ async fn owned_and_reloadable_policies() {
 
 /// Sends `request` to a real `HttpServer` on a fresh loopback port and returns the raw response.
 async fn exchange(request: &str) -> String {
-    let server = HttpServer::new(|| {
+    let (address, stop) = crate::common::actix_server!(|| {
         App::new().wrap(API.actix()).route(
             "/items",
             web::route().to(|| async { HttpResponse::Ok().body("handled") }),
         )
-    })
-    .workers(1)
-    .bind(("127.0.0.1", 0))
-    .unwrap();
-    let address = server.addrs()[0];
-    let server = server.run();
-    let handle = server.handle();
-    let running = actix_web::rt::spawn(server);
+    });
     let mut client = actix_web::rt::net::TcpStream::connect(address)
         .await
         .unwrap();
     client.write_all(request.as_bytes()).await.unwrap();
     let mut response = String::new();
     client.read_to_string(&mut response).await.unwrap();
-    handle.stop(true).await;
-    running.await.unwrap().unwrap();
+    stop.await;
     response.to_ascii_lowercase()
 }
 

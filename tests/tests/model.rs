@@ -944,12 +944,9 @@ fn the_generated_writes_reach_every_case_of_the_rule() {
     assert!(seen.values().all(|&n| n >= 20), "{seen:?}");
 }
 
-#[test]
-fn the_model_is_not_the_runtime() {
-    // The model decides on its own: a few verdicts worked out by hand.
-    static HAND: CorsPolicy =
-        cors_policy! { allow_origins: ["https://*.example.com"], allow_methods: [PUT] };
-    let spec = Spec {
+/// The hand-written policies' description: `https://*.example.com`, PUT, and the key or not.
+fn hand_spec(refuse_writes: bool) -> Spec {
+    Spec {
         source: "hand",
         origins: Some(&["https://*.example.com"]),
         methods: Some(&["PUT"]),
@@ -960,8 +957,16 @@ fn the_model_is_not_the_runtime() {
         max_age: None,
         private_network: false,
         status_200: false,
-        refuse_writes: false,
-    };
+        refuse_writes,
+    }
+}
+
+#[test]
+fn the_model_is_not_the_runtime() {
+    // The model decides on its own: a few verdicts worked out by hand.
+    static HAND: CorsPolicy =
+        cors_policy! { allow_origins: ["https://*.example.com"], allow_methods: [PUT] };
+    let spec = hand_spec(false);
     let preflight = |origin: &'static [u8], method: &'static [u8]| {
         model(
             &spec,
@@ -1008,21 +1013,10 @@ fn the_write_rule_is_not_the_runtime() {
     );
     static HAND_WRITES: CorsPolicy = cors_policy! {
         allow_origins: ["https://*.example.com"],
+        allow_methods: [PUT],
         refuse_cross_origin_writes: true,
     };
-    let spec = Spec {
-        source: "hand",
-        origins: Some(&["https://*.example.com"]),
-        methods: Some(&[]),
-        any_headers: false,
-        headers: &[],
-        expose: None,
-        credentials: false,
-        max_age: None,
-        private_network: false,
-        status_200: false,
-        refuse_writes: true,
-    };
+    let spec = hand_spec(true);
     // Writes, worked out by hand: (Sec-Fetch-Site, Origin, Host, URI authority) -> refused.
     let writes: [Write; 12] = [
         (b"same-origin", b"https://evil.example", b"", None, false),

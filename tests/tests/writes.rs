@@ -104,23 +104,19 @@ fn odd_values() -> Vec<(String, Vec<u8>, bool)> {
 
 /// Every case as (what, raw request head without its final blank line, handled).
 fn requests() -> Vec<(String, Vec<u8>, bool)> {
-    let mut all = Vec::new();
-    for &(what, line, headers, handled) in CASES {
-        let mut raw = format!("{line} HTTP/1.1\r\nhost: api.test\r\n");
-        for header in headers {
-            raw.push_str(header);
-            raw.push_str("\r\n");
-        }
-        all.push((what.to_owned(), raw.into_bytes(), handled));
-    }
-    for &(what, line, headers, handled) in HOSTS {
-        let mut raw = format!("{line} HTTP/1.1\r\n");
-        for header in headers {
-            raw.push_str(header);
-            raw.push_str("\r\n");
-        }
-        all.push((what.to_owned(), raw.into_bytes(), handled));
-    }
+    let with_host = CASES.iter().map(|case| (case, Some("host: api.test")));
+    let own_host = HOSTS.iter().map(|case| (case, None));
+    let mut all: Vec<_> = with_host
+        .chain(own_host)
+        .map(|(&(what, line, headers, handled), host)| {
+            let mut raw = format!("{line} HTTP/1.1\r\n");
+            for header in host.iter().chain(headers) {
+                raw.push_str(header);
+                raw.push_str("\r\n");
+            }
+            (what.to_owned(), raw.into_bytes(), handled)
+        })
+        .collect();
     all.extend(odd_values());
     all
 }
@@ -231,10 +227,10 @@ async fn hyper_refuses_untrusted_writes_before_the_handler() {
 
 #[actix_web::test]
 async fn actix_web_refuses_untrusted_writes_before_the_handler() {
-    use actix_web::{App, HttpResponse, HttpServer, web};
+    use actix_web::{App, HttpResponse, web};
 
     static CALLS: AtomicUsize = AtomicUsize::new(0);
-    let server = HttpServer::new(|| {
+    let (address, stop) = crate::common::actix_server!(|| {
         App::new().wrap(WRITES.actix()).route(
             "/items",
             web::route().to(|| async {
@@ -242,15 +238,50 @@ async fn actix_web_refuses_untrusted_writes_before_the_handler() {
                 HttpResponse::Ok().body("handled")
             }),
         )
-    })
-    .workers(1)
-    .bind(("127.0.0.1", 0))
-    .unwrap();
-    let address = server.addrs()[0];
-    let server = server.run();
-    let handle = server.handle();
-    let running = actix_web::rt::spawn(server);
+    });
     every_case("actix-web", address, &CALLS).await;
-    handle.stop(true).await;
-    running.await.unwrap().unwrap();
+    stop.await;
+}
+
+/// The README's recipe for a route that must take cross-site form posts (an OAuth
+/// `form_post` callback): added after the layer, under a policy of its own without the key.
+#[tokio::test]
+async fn a_route_after_the_layer_takes_cross_site_form_posts_under_its_own_policy() {
+    use axum::Router;
+    use axum::body::Body;
+    use axum::routing::post;
+    use tower::ServiceExt;
+
+    static CALLBACK: CorsPolicy = cors_policy! { allow_origins: ["https://login.example.net"] };
+    let app = Router::new()
+        .route("/items", post(|| async { "created" }))
+        .layer(WRITES.layer())
+        .route(
+            "/oauth/callback",
+            post(|| async { "signed in" }).layer(CALLBACK.layer()),
+        );
+    let form_post = |path: &str, origin: &str| {
+        http::Request::post(path)
+            .header("origin", origin)
+            .header("sec-fetch-site", "cross-site")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from("code=abc&state=xyz"))
+            .unwrap()
+    };
+    let status = |request: http::Request<Body>| {
+        let app = app.clone();
+        async move { app.oneshot(request).await.unwrap().status().as_u16() }
+    };
+    let login = "https://login.example.net";
+    assert_eq!(status(form_post("/items", login)).await, 403);
+    assert_eq!(status(form_post("/oauth/callback", login)).await, 200);
+    // The callback's own policy has no key: its handler checks its `state` itself.
+    assert_eq!(
+        status(form_post("/oauth/callback", "https://evil.example")).await,
+        200
+    );
+    assert_eq!(
+        status(form_post("/items", "https://app.example.com")).await,
+        200
+    );
 }

@@ -5,6 +5,28 @@ use cors_runtime::{Actual, CorsPolicy, Preflight, Verdict};
 use http::header::{HeaderMap, HeaderName};
 use http::{HeaderValue, Method};
 
+/// Starts a real actix-web `HttpServer` with one worker on a fresh loopback port, serving the
+/// app that `$factory` (a closure, as `HttpServer::new` takes) builds. Gives its address and a
+/// future that stops it and waits until it has stopped.
+macro_rules! actix_server {
+    ($factory:expr) => {{
+        let server = actix_web::HttpServer::new($factory)
+            .workers(1)
+            .bind(("127.0.0.1", 0))
+            .unwrap();
+        let address = server.addrs()[0];
+        let server = server.run();
+        let handle = server.handle();
+        let running = actix_web::rt::spawn(server);
+        let stop = async move {
+            handle.stop(true).await;
+            running.await.unwrap().unwrap();
+        };
+        (address, stop)
+    }};
+}
+pub(crate) use actix_server;
+
 /// A header map from `(name, value)` pairs; names may repeat, values may be any bytes.
 pub(crate) fn headers(pairs: &[(&str, &[u8])]) -> HeaderMap {
     let mut map = HeaderMap::new();
