@@ -3,7 +3,7 @@
 use std::ops::ControlFlow;
 
 use http::header::HeaderMap;
-use http::{Method, Request, StatusCode};
+use http::{Method, Request};
 
 use cors_rules::origin_table::OriginMatch;
 
@@ -185,7 +185,7 @@ pub(crate) enum Answer<'p, 'r, H: HeaderLines + 'r> {
 
 #[cfg(any(feature = "tower", feature = "actix"))]
 impl<'r, H: HeaderLines + 'r> Answer<'_, 'r, H> {
-    pub(crate) fn status(&self) -> StatusCode {
+    pub(crate) fn status(&self) -> http::StatusCode {
         match self {
             Self::Preflight(preflight) => preflight.status(),
             Self::RefusedWrite(refused) => refused.status(),
