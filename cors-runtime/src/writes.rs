@@ -132,6 +132,7 @@ impl fmt::Debug for RefusedWrite<'_> {
 
 /// Why a write must be refused, or `None` when it goes to the handler. `origin` is the request's
 /// `Origin` (`Err` for several lines) and `allowed` whether the policy allows it.
+#[inline(always)]
 pub(crate) fn refusal<'r, H: HeaderLines>(
     headers: &'r H,
     authority: Option<&[u8]>,
