@@ -186,7 +186,7 @@ where
     fn call(&self, request: ServiceRequest) -> Self::Future {
         let head = Head {
             method: request.method(),
-            authority: request.uri().authority().map(|a| a.as_str().as_bytes()),
+            uri: Some(request.uri()),
         };
         // The policy is borrowed only while the request is classified, not while the inner
         // service runs.

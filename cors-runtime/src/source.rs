@@ -9,7 +9,7 @@ use crate::actual::{ActualOrigin, detach};
 use crate::lines::HeaderLines;
 use crate::policy::CorsPolicy;
 use crate::verdict::Answer;
-use crate::writes::{Head, RequestMethod};
+use crate::writes::{Head, RequestMethod, RequestUri};
 
 /// The policy a middleware was built with.
 #[derive(Clone, Debug)]
@@ -57,13 +57,13 @@ pub(crate) enum ServicePolicy {
 impl ServicePolicy {
     /// Classifies a request by the policy in place now: the one entry of every adapter.
     ///
-    /// A preflight or a refused write breaks off, to be answered at once. An actual request continues to the
-    /// handler, with the policy its response needs: a `'static` policy by reference, its exact
-    /// origins still borrowed; a shared one by reference count, the decision owning what it
-    /// writes.
-    pub(crate) fn decide<'s, 'r, H: HeaderLines, M: RequestMethod>(
+    /// A preflight or a refused write breaks off, to be answered at once. An actual request
+    /// continues to the handler, with the policy its response needs: a `'static` policy by
+    /// reference, its exact origins still borrowed; a shared one by reference count, the decision
+    /// owning what it writes.
+    pub(crate) fn decide<'s, 'r, H: HeaderLines, M: RequestMethod, U: RequestUri>(
         &'s mut self,
-        head: Head<'_, M>,
+        head: Head<'_, M, U>,
         headers: &'r H,
     ) -> ControlFlow<Answer<'s, 'r, H>, (ResponsePolicy, ActualOrigin<'static, H::Value>)> {
         let (policy, shared) = match self {

@@ -191,7 +191,7 @@ where
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
         let head = Head {
             method: request.method(),
-            authority: request.uri().authority().map(|a| a.as_str().as_bytes()),
+            uri: Some(request.uri()),
         };
         let state = match self.policy.decide(head, request.headers()) {
             ControlFlow::Break(answer) => {

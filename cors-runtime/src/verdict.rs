@@ -3,7 +3,7 @@
 use std::ops::ControlFlow;
 
 use http::header::HeaderMap;
-use http::{Method, Request};
+use http::{Method, Request, Uri};
 
 use cors_rules::origin_table::OriginMatch;
 
@@ -12,7 +12,7 @@ use crate::allow_origin::AllowOrigin;
 use crate::lines::{HeaderLines, Name, single};
 use crate::policy::CorsPolicy;
 use crate::preflight::{Preflight, PreflightCheck};
-use crate::writes::{self, Head, RefusedWrite, RequestMethod};
+use crate::writes::{self, Head, RefusedWrite, RequestMethod, RequestUri};
 
 /// What a policy means for one request: see [`CorsPolicy::check`].
 ///
@@ -104,17 +104,16 @@ impl CorsPolicy {
     /// ```
     #[must_use]
     pub fn check_request<'p, 'r, B>(&'p self, request: &'r Request<B>) -> Verdict<'p, 'r> {
-        let authority = request.uri().authority().map(|a| a.as_str().as_bytes());
-        self.verdict(request.method(), authority, request.headers())
+        self.verdict(request.method(), Some(request.uri()), request.headers())
     }
 
     fn verdict<'p, 'r>(
         &'p self,
         method: &Method,
-        authority: Option<&[u8]>,
+        uri: Option<&Uri>,
         headers: &'r HeaderMap,
     ) -> Verdict<'p, 'r> {
-        match self.decide(Head { method, authority }, headers) {
+        match self.decide(Head { method, uri }, headers) {
             ControlFlow::Break(Answer::Preflight(check)) => {
                 Verdict::Preflight(Preflight::new(check))
             }
@@ -126,9 +125,9 @@ impl CorsPolicy {
     /// [`check`](Self::check) for the request of any framework: the one place a request is
     /// classified, for `check` and for every adapter. A request answered without the handler
     /// breaks off; an actual one continues with its `Origin` decision.
-    pub(crate) fn decide<'p, 'r, H: HeaderLines, M: RequestMethod>(
+    pub(crate) fn decide<'p, 'r, H: HeaderLines, M: RequestMethod, U: RequestUri>(
         &'p self,
-        head: Head<'_, M>,
+        head: Head<'_, M, U>,
         headers: &'r H,
     ) -> ControlFlow<Answer<'p, 'r, H>, ActualOrigin<'p, H::Value>> {
         if head.method.is_options() {
@@ -159,7 +158,7 @@ impl CorsPolicy {
             Ok(None) | Err(()) => None,
         };
         if self.answers().refuse_cross_origin_writes && head.method.is_write() {
-            let refused = writes::refusal(headers, head.authority, origin, allowed.is_some());
+            let refused = writes::refusal(headers, head.uri, origin, allowed.is_some());
             if let Some(refused) = refused {
                 #[cfg(feature = "tracing")]
                 crate::trace::write_refused(headers, head.method.name(), &refused.rejection());

@@ -35,8 +35,22 @@ pub(crate) trait RequestMethod {
     fn name(&self) -> &str;
 }
 
-macro_rules! request_method {
-    ($method:ty) => {
+/// A request's URI, as the rule reads it: `http` 1's `Uri`, or actix-web's (`http` 0.2).
+pub(crate) trait RequestUri {
+    /// The URI's authority, when it has one (absolute form, HTTP/2's `:authority`). Read only
+    /// for a write the rule must check against the request's own origin.
+    fn authority(&self) -> Option<&[u8]>;
+}
+
+/// [`RequestMethod`] and [`RequestUri`] for one `http` crate's `Method` and `Uri`.
+macro_rules! request_line {
+    ($method:ty, $uri:ty) => {
+        impl RequestUri for $uri {
+            fn authority(&self) -> Option<&[u8]> {
+                <$uri>::authority(self).map(|authority| authority.as_str().as_bytes())
+            }
+        }
+
         impl RequestMethod for $method {
             #[inline]
             fn is_options(&self) -> bool {
@@ -56,26 +70,26 @@ macro_rules! request_method {
         }
     };
 }
-request_method!(http::Method);
+request_line!(http::Method, http::Uri);
 #[cfg(feature = "actix")]
-request_method!(actix_web::http::Method);
+request_line!(actix_web::http::Method, actix_web::http::Uri);
 
 /// What classifying a request reads besides its headers.
 #[derive(Debug)]
-pub(crate) struct Head<'a, M> {
+pub(crate) struct Head<'a, M, U> {
     pub(crate) method: &'a M,
-    /// The request URI's authority, when it has one (absolute form, HTTP/2's `:authority`);
-    /// else the `Host` header is the request's authority.
-    pub(crate) authority: Option<&'a [u8]>,
+    /// The request's URI, whose authority, when it has one, is the request's own; without a
+    /// URI, or without an authority in it, the `Host` header is.
+    pub(crate) uri: Option<&'a U>,
 }
 
-impl<M> Clone for Head<'_, M> {
+impl<M, U> Clone for Head<'_, M, U> {
     fn clone(&self) -> Self {
         *self
     }
 }
 
-impl<M> Copy for Head<'_, M> {}
+impl<M, U> Copy for Head<'_, M, U> {}
 
 /// The verdict for a write the policy refuses before the handler: answer it with
 /// [`status`](Self::status) (403), an empty body and no CORS header.
@@ -137,9 +151,9 @@ impl fmt::Debug for RefusedWrite<'_> {
     reason = "measured: inlined into classification, an allowed write costs 42 fewer instructions"
 )]
 #[inline(always)]
-pub(crate) fn refusal<'r, H: HeaderLines>(
+pub(crate) fn refusal<'r, H: HeaderLines, U: RequestUri>(
     headers: &'r H,
-    authority: Option<&[u8]>,
+    uri: Option<&U>,
     origin: Result<Option<&'r H::Value>, ()>,
     allowed: bool,
 ) -> Option<RefusedWrite<'r>> {
@@ -166,7 +180,7 @@ pub(crate) fn refusal<'r, H: HeaderLines>(
         // policy does not allow (nor a missing or `null` `Origin`).
         Some(_) => false,
         // An older browser, a plain-http page, or a client that is not a browser.
-        None => origin.is_none_or(|origin| is_own(origin, authority, headers)),
+        None => origin.is_none_or(|origin| is_own(origin, uri.and_then(U::authority), headers)),
     };
     if trusted {
         None
