@@ -7,14 +7,24 @@
 
 use std::fmt;
 use std::ops::Deref;
+use std::sync::Arc;
 
 /// Data that is either `'static` (laid out by the macro) or owned (built at startup). Reading it
-/// costs the same either way.
+/// costs the same either way, and so does cloning it: a reference, or a reference count.
 pub enum Stored<T: ?Sized + 'static> {
     /// Compiled into the binary.
     Static(&'static T),
-    /// Built at run time.
-    Owned(Box<T>),
+    /// Built at run time, shared by its clones.
+    Owned(Arc<T>),
+}
+
+impl<T: ?Sized> Clone for Stored<T> {
+    fn clone(&self) -> Self {
+        match self {
+            Self::Static(value) => Self::Static(value),
+            Self::Owned(value) => Self::Owned(Arc::clone(value)),
+        }
+    }
 }
 
 impl<T: ?Sized> Deref for Stored<T> {
@@ -37,13 +47,13 @@ impl<T: ?Sized + fmt::Debug> fmt::Debug for Stored<T> {
 
 impl From<String> for Stored<str> {
     fn from(text: String) -> Self {
-        Self::Owned(text.into_boxed_str())
+        Self::Owned(text.into())
     }
 }
 
 impl<T> From<Vec<T>> for Stored<[T]> {
     fn from(items: Vec<T>) -> Self {
-        Self::Owned(items.into_boxed_slice())
+        Self::Owned(items.into())
     }
 }
 

@@ -39,11 +39,12 @@ use pin_project_lite::pin_project;
 use crate::actual::{self, ActualOrigin};
 use crate::lines::{HeaderLines, Name, header_name};
 use crate::policy::CorsPolicy;
+use crate::routes::RouteError;
 #[cfg(feature = "config")]
 use crate::source::ReloadHandle;
-use crate::source::{ResponsePolicy, ServicePolicy, Source};
+use crate::source::{Policies, ResponsePolicy, RoutePolicy, ServicePolicies, Source};
 use crate::value::PolicyValue;
-use crate::writes::Head;
+use crate::writes::{Head, RequestMethod};
 
 /// An actix-web middleware that answers preflights and adds CORS headers to every other
 /// response, under one [`CorsPolicy`]: the same answers as the tower
@@ -61,16 +62,56 @@ use crate::writes::Head;
 /// ([`Cors::reloadable`], feature `config`).
 #[derive(Clone, Debug)]
 pub struct Cors {
-    source: Source,
+    policies: Policies,
 }
 
 impl Cors {
     /// A middleware that applies a `static` policy.
     #[must_use]
     pub const fn new(policy: &'static CorsPolicy) -> Self {
+        Self::from_source(Source::Static(policy))
+    }
+
+    const fn from_source(source: Source) -> Self {
         Self {
-            source: Source::Static(policy),
+            policies: Policies::new(source),
         }
+    }
+
+    /// This middleware, with `policy` for `prefix` and every path under it, as
+    /// [`CorsLayer::route`](crate::CorsLayer::route) does for tower: the policy of the longest
+    /// prefix that covers the path, on segment boundaries, answers the request, and the
+    /// middleware's own policy when none does.
+    ///
+    /// Prefixes are compared with the path actix-web routes on, percent-encoded characters
+    /// decoded, so that `/%61dmin` is chosen as `/admin` when it reaches the `/admin` scope. In a
+    /// middleware on a `Scope`, that path is the part under the scope's prefix.
+    ///
+    /// ```
+    /// use actix_web::{App, HttpResponse, web};
+    /// use cors_runtime::{actix::Cors, cors_policy, CorsPolicy};
+    ///
+    /// static APP: CorsPolicy = cors_policy! { allow_origins: ["https://app.example.com"] };
+    /// static ADMIN: CorsPolicy = cors_policy! {
+    ///     allow_origins: ["https://admin.example.com"],
+    ///     allow_methods: [DELETE],
+    /// };
+    ///
+    /// let app = App::new()
+    ///     .wrap(Cors::new(&APP).route("/admin", &ADMIN)?)
+    ///     .service(web::scope("/admin").route("/users", web::delete().to(HttpResponse::Ok)))
+    ///     .route("/api/items", web::get().to(HttpResponse::Ok));
+    /// # drop(app);
+    /// # Ok::<(), cors_runtime::RouteError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// A prefix that is not a path, or that was given before, as for
+    /// [`CorsLayer::route`](crate::CorsLayer::route).
+    pub fn route(self, prefix: &str, policy: impl Into<RoutePolicy>) -> Result<Self, RouteError> {
+        Ok(Self {
+            policies: self.policies.route(prefix, policy.into())?,
+        })
     }
 
     /// A middleware that applies an owned or shared policy, such as one built at startup with
@@ -86,9 +127,7 @@ impl Cors {
     /// ```
     #[must_use]
     pub fn shared(policy: impl Into<Arc<CorsPolicy>>) -> Self {
-        Self {
-            source: Source::Shared(policy.into()),
-        }
+        Self::from_source(Source::Shared(policy.into()))
     }
 
     /// A middleware whose policy can be replaced while it serves, and the handle that
@@ -115,7 +154,7 @@ impl Cors {
     #[must_use]
     pub fn reloadable(policy: impl Into<Arc<CorsPolicy>>) -> (Self, ReloadHandle) {
         let (source, handle) = Source::reloadable(policy.into());
-        (Self { source }, handle)
+        (Self::from_source(source), handle)
     }
 }
 
@@ -154,7 +193,7 @@ where
     fn new_transform(&self, service: S) -> Self::Future {
         ready(Ok(CorsMiddleware {
             service,
-            policy: RefCell::new(self.source.service()),
+            policies: RefCell::new(self.policies.service()),
         }))
     }
 }
@@ -163,7 +202,7 @@ where
 pub struct CorsMiddleware<S> {
     service: S,
     /// actix-web calls a service by shared reference, from one thread.
-    policy: RefCell<ServicePolicy>,
+    policies: RefCell<ServicePolicies>,
 }
 
 impl<S> fmt::Debug for CorsMiddleware<S> {
@@ -187,28 +226,37 @@ where
         let head = Head {
             method: request.method(),
             uri: Some(request.uri()),
+            prefix: None,
         };
-        // The policy is borrowed only while the request is classified, not while the inner
+        // The path actix-web routes on (under a scope's prefix, for a scope's middleware). The
+        // policies are borrowed only while the request is classified, not while the inner
         // service runs.
-        let decided = match self.policy.borrow_mut().decide(head, request.headers()) {
-            ControlFlow::Break(answer) => {
+        let path = request.match_info().unprocessed();
+        let write = request.method().is_write();
+        let headers = request.headers();
+        let decided = self
+            .policies
+            .borrow_mut()
+            .decide(head, path, headers, |answer| {
                 let status =
                     StatusCode::from_u16(answer.status().as_u16()).unwrap_or(StatusCode::FORBIDDEN);
                 let mut response = HttpResponse::new(status);
-                answer.write_headers(response.headers_mut());
-                ControlFlow::Break(response)
-            }
-            ControlFlow::Continue(kept) => ControlFlow::Continue(kept),
-        };
+                answer.write_headers(headers, response.headers_mut());
+                response
+            });
         let state = match decided {
             ControlFlow::Break(response) => State::Answered {
                 response: Some(request.into_response(response)),
             },
-            ControlFlow::Continue((policy, origin)) => State::Actual {
-                future: self.service.call(request),
-                policy,
-                origin,
-            },
+            ControlFlow::Continue((policy, origin)) => {
+                let mut request = request;
+                actual::pass_on(write, request.headers_mut());
+                State::Actual {
+                    future: self.service.call(request),
+                    policy,
+                    origin,
+                }
+            }
         };
         CorsFuture { state }
     }
@@ -256,12 +304,12 @@ where
                 let policy = policy.policy();
                 Poll::Ready(match std::task::ready!(future.poll(cx)) {
                     Ok(mut response) => {
-                        actual::write(policy, origin.as_ref(), response.headers_mut());
+                        actual::answer(policy, origin.as_ref(), response.headers_mut());
                         Ok(response.map_into_left_body())
                     }
                     Err(error) => {
                         let mut response = error.error_response();
-                        actual::write(policy, origin.as_ref(), response.headers_mut());
+                        actual::answer(policy, origin.as_ref(), response.headers_mut());
                         Err(InternalError::from_response(error, response).into())
                     }
                 })
@@ -307,6 +355,21 @@ impl HeaderLines for HeaderMap {
     #[inline]
     fn is_empty(&self) -> bool {
         HeaderMap::is_empty(self)
+    }
+
+    #[inline]
+    fn first_mut(&mut self, name: Name) -> Option<&mut HeaderValue> {
+        self.get_mut(actix_name(name))
+    }
+
+    #[inline]
+    fn mark(value: &mut HeaderValue) {
+        value.set_sensitive(true);
+    }
+
+    #[inline]
+    fn is_marked(value: &HeaderValue) -> bool {
+        value.is_sensitive()
     }
 
     #[inline]

@@ -9,7 +9,7 @@ use crate::allow_origin::AllowOrigin;
 use crate::fixed_values::TRUE;
 use crate::lines::{HeaderLines, Name};
 use crate::policy::CorsPolicy;
-use crate::vary::VaryOn;
+use crate::vary::{By, VaryOn};
 
 /// The verdict for an actual request: call the handler, then write these headers into its
 /// response. It holds nothing of the request, so the request can move into the handler.
@@ -77,21 +77,79 @@ impl<'p> Actual<'p> {
     /// `Vary` (after the handler's own names, never twice), whatever the verdict: the response
     /// differs by origin, and caches must know.
     pub fn write_headers(&self, headers: &mut HeaderMap) {
-        write(self.policy, self.origin.as_ref(), headers);
+        write(self.policy, self.origin.as_ref(), headers, By::Caller);
     }
 }
 
-/// The actual request's headers, written into a response of any framework.
-pub(crate) fn write<H: HeaderLines>(
+/// The actual request's headers, as a middleware writes them into the response of the service it
+/// wraps: marked as its answer, unless a middleware of this crate inside it has answered already.
+/// Then the inner answer stands, whatever this policy would say, and a warning says so once:
+/// stacked middlewares never widen the inner one's policy on the way out.
+#[cfg(any(feature = "tower", feature = "actix"))]
+pub(crate) fn answer<H: HeaderLines>(
     policy: &CorsPolicy,
     origin: Option<&AllowOrigin<'_, H::Value>>,
     headers: &mut H,
+) {
+    if !headers.is_empty() && answered(headers) {
+        #[cfg(feature = "tracing")]
+        crate::trace::stacked(policy);
+        return;
+    }
+    write(policy, origin, headers, By::Middleware);
+}
+
+/// Whether a middleware of this crate has marked the response as its answer: on `Vary` (every
+/// answer of a policy with origins lists `Origin` there) or on `Access-Control-Allow-Origin`
+/// (written on every answer of an `allow_origins: *` policy).
+#[cfg(any(feature = "tower", feature = "actix"))]
+fn answered<H: HeaderLines>(headers: &H) -> bool {
+    [Name::Vary, Name::AllowOrigin]
+        .into_iter()
+        .any(|name| H::values(&headers.lines(name)).any(H::is_marked))
+}
+
+/// Marks the `Origin` line of a write that a middleware passes on to the service it wraps, so
+/// that a middleware of this crate inside it, if it refuses the write, knows that it is stacked
+/// and marks its refusal in turn. Only a write can be refused inside, so only a write pays for
+/// the lookup.
+#[cfg(any(feature = "tower", feature = "actix"))]
+pub(crate) fn pass_on<H: HeaderLines>(write: bool, request: &mut H) {
+    if write && let Some(origin) = request.first_mut(Name::Origin) {
+        H::mark(origin);
+    }
+}
+
+/// The answer to a write refused by a middleware that an outer one passed it on from (see
+/// [`pass_on`]): `Vary: Origin`, marked, so that the outer one leaves the refusal as it is. A
+/// middleware that is not stacked adds nothing, and its refusal allocates nothing.
+#[cfg(any(feature = "tower", feature = "actix"))]
+pub(crate) fn mark_refusal<H: HeaderLines>(request: &H, headers: &mut H) {
+    if !H::values(&request.lines(Name::Origin)).any(H::is_marked) {
+        return;
+    }
+    VaryOn {
+        origin: true,
+        preflight: false,
+        private_network: false,
+        by: By::Middleware,
+    }
+    .append_to(headers);
+}
+
+/// The actual request's headers, written into a response of any framework by `by`.
+fn write<H: HeaderLines>(
+    policy: &CorsPolicy,
+    origin: Option<&AllowOrigin<'_, H::Value>>,
+    headers: &mut H,
+    by: By,
 ) {
     let handler_headers = !headers.is_empty();
     VaryOn {
         origin: !matches!(origin, Some(AllowOrigin::Any)),
         preflight: false,
         private_network: false,
+        by,
     }
     .append_to(headers);
     let answers = policy.answers();
@@ -112,7 +170,12 @@ pub(crate) fn write<H: HeaderLines>(
             headers.append(name, value);
         }
     };
-    set(headers, Name::AllowOrigin, origin.value::<H>());
+    let mut allow_origin = origin.value::<H>();
+    if by == By::Middleware && matches!(origin, AllowOrigin::Any) {
+        // The only line a `*` policy always writes.
+        H::mark(&mut allow_origin);
+    }
+    set(headers, Name::AllowOrigin, allow_origin);
     if answers.allow_credentials {
         set(
             headers,

@@ -3,6 +3,7 @@
 //! same rules, in the same words.
 
 use std::fmt;
+use std::sync::Arc;
 
 use cors_rules::AnyOr;
 use cors_rules::hash::Stored;
@@ -138,7 +139,7 @@ impl CorsPolicy {
         // The tables the macro would have written for the same origins, owned.
         let origins = match &patterns {
             None => AnyOr::Any,
-            Some(patterns) => AnyOr::List(Stored::Owned(Box::new(OriginTables::lay_out(
+            Some(patterns) => AnyOr::List(Stored::Owned(Arc::new(OriginTables::lay_out(
                 patterns,
                 |origin| origin_value(&origin),
             )))),

@@ -76,6 +76,8 @@ mod preflight;
 mod rejection;
 mod request_headers;
 #[cfg(any(feature = "tower", feature = "actix"))]
+mod routes;
+#[cfg(any(feature = "tower", feature = "actix"))]
 mod source;
 #[cfg(feature = "tower")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
@@ -97,12 +99,18 @@ pub use http;
 pub use policy::CorsPolicy;
 pub use preflight::Preflight;
 pub use rejection::Rejection;
+#[cfg(any(feature = "tower", feature = "actix"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "tower", feature = "actix"))))]
+pub use routes::RouteError;
 #[cfg(all(feature = "config", any(feature = "tower", feature = "actix")))]
 #[cfg_attr(
     docsrs,
     doc(cfg(all(feature = "config", any(feature = "tower", feature = "actix"))))
 )]
 pub use source::ReloadHandle;
+#[cfg(any(feature = "tower", feature = "actix"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "tower", feature = "actix"))))]
+pub use source::RoutePolicy;
 /// The tower layer, also at [`tower::CorsLayer`], for `use cors_runtime::CorsLayer`.
 #[cfg(feature = "tower")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tower")))]

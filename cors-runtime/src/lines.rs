@@ -86,6 +86,13 @@ pub(crate) trait HeaderLines {
     }
 
     fn is_empty(&self) -> bool;
+    /// The first line of a header, to change it in place.
+    fn first_mut(&mut self, name: Name) -> Option<&mut Self::Value>;
+    /// Marks a value as one a middleware of this crate wrote, for one stacked around it to see:
+    /// the value's "sensitive" flag, which HTTP/1.1 does not send and HTTP/2 only keeps out of
+    /// its header compression table.
+    fn mark(value: &mut Self::Value);
+    fn is_marked(value: &Self::Value) -> bool;
     fn insert(&mut self, name: Name, value: Self::Value);
     fn append(&mut self, name: Name, value: Self::Value);
     fn remove(&mut self, name: Name);
@@ -180,6 +187,21 @@ impl HeaderLines for HeaderMap {
     #[inline]
     fn is_empty(&self) -> bool {
         HeaderMap::is_empty(self)
+    }
+
+    #[inline]
+    fn first_mut(&mut self, name: Name) -> Option<&mut HeaderValue> {
+        self.get_mut(http_name(name))
+    }
+
+    #[inline]
+    fn mark(value: &mut HeaderValue) {
+        value.set_sensitive(true);
+    }
+
+    #[inline]
+    fn is_marked(value: &HeaderValue) -> bool {
+        value.is_sensitive()
     }
 
     #[inline]

@@ -25,6 +25,22 @@ use crate::value::PolicyValue;
 /// assert!(API.allows_origin(b"https://app.example.com"));
 /// assert_eq!(API.origin_patterns(), ["https://app.example.com"]);
 /// ```
+///
+/// Cloning is cheap: static data is borrowed, and data built at startup shared by reference
+/// count. So "the origins from this variable, else the compiled default" is one line:
+///
+/// ```
+/// use cors_runtime::{cors_policy, CorsPolicy};
+///
+/// static API: CorsPolicy = cors_policy! { allow_origins: ["https://app.example.com"] };
+///
+/// # #[cfg(feature = "config")] {
+/// let policy = std::env::var("CORS_ORIGINS").map_or_else(|_| Ok(API.clone()), |o| API.with_origins(o.split(',')))?;
+/// # assert!(policy.allows_origin(b"https://app.example.com"));
+/// # }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone)]
 pub struct CorsPolicy {
     origins: AllowOrigins,
     answers: Answers,

@@ -12,7 +12,7 @@ use crate::policy::{AllowHeaders, AllowMethods, CorsPolicy};
 use crate::rejection::Rejection;
 use crate::request_headers;
 use crate::value::PolicyValue;
-use crate::vary::VaryOn;
+use crate::vary::{By, VaryOn};
 use cors_rules::fetch::is_safelisted_method;
 use cors_rules::origin_table::OriginMatch;
 use cors_rules::syntax::is_token;
@@ -155,6 +155,7 @@ impl<'p, 'r, H: HeaderLines + 'r> PreflightCheck<'p, 'r, H> {
             origin: self.policy.origin_set().is_some(),
             preflight: true,
             private_network: answers.allow_private_network,
+            by: By::Caller,
         }
         .append_to(headers);
         let Ok(allowed) = &self.outcome else {

@@ -15,10 +15,11 @@ use tower_service::Service;
 
 use crate::actual::{self, ActualOrigin};
 use crate::policy::CorsPolicy;
+use crate::routes::RouteError;
 #[cfg(feature = "config")]
 use crate::source::ReloadHandle;
-use crate::source::{ResponsePolicy, ServicePolicy, Source};
-use crate::writes::Head;
+use crate::source::{Policies, ResponsePolicy, RoutePolicy, ServicePolicies, Source};
+use crate::writes::{Head, RequestMethod};
 
 /// A [`tower` layer](tower_layer::Layer) that answers preflights and adds CORS headers to
 /// every other response, under one [`CorsPolicy`].
@@ -45,16 +46,58 @@ use crate::writes::Head;
 /// ```
 #[derive(Clone, Debug)]
 pub struct CorsLayer {
-    source: Source,
+    policies: Policies,
 }
 
 impl CorsLayer {
     /// A layer that applies a `static` policy.
     #[must_use]
     pub const fn new(policy: &'static CorsPolicy) -> Self {
+        Self::from_source(Source::Static(policy))
+    }
+
+    const fn from_source(source: Source) -> Self {
         Self {
-            source: Source::Static(policy),
+            policies: Policies::new(source),
         }
+    }
+
+    /// This layer, with `policy` for `prefix` and every path under it: a request is answered by
+    /// the policy of the longest prefix that covers its path, on segment boundaries (`/admin`
+    /// covers `/admin` and `/admin/users`, never `/administrator`), and by the layer's own policy
+    /// when none does. That policy answers its preflights, writes its responses' headers and
+    /// refuses its cross-origin writes; choosing it allocates nothing, and costs the same with
+    /// 1 prefix or 100.
+    ///
+    /// `policy` is a `&'static CorsPolicy`, an owned or shared one, or a
+    /// [`RoutePolicy::reloadable`] one with its own handle. Prefixes are compared with the
+    /// request's path as the layer sees it, byte for byte: inside axum's `Router::nest`, the
+    /// path under the nested router's prefix.
+    ///
+    /// ```
+    /// use cors_runtime::{cors_policy, CorsLayer, CorsPolicy};
+    ///
+    /// static APP: CorsPolicy = cors_policy! { allow_origins: ["https://app.example.com"] };
+    /// static ADMIN: CorsPolicy = cors_policy! {
+    ///     allow_origins: ["https://admin.example.com"],
+    ///     allow_methods: [DELETE],
+    ///     refuse_cross_origin_writes: true,
+    /// };
+    ///
+    /// let layer = CorsLayer::new(&APP).route("/admin", &ADMIN)?;
+    /// // With axum: `Router::new().route(…).nest("/admin", admin).layer(layer)`.
+    /// # drop(layer);
+    /// # Ok::<(), cors_runtime::RouteError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// A prefix that is not a path (no leading `/`, `/` alone, a trailing `/`, a query, a
+    /// parameter, `.` or `..`, percent-encoding) or that was given before: [`RouteError`] says
+    /// what to write instead.
+    pub fn route(self, prefix: &str, policy: impl Into<RoutePolicy>) -> Result<Self, RouteError> {
+        Ok(Self {
+            policies: self.policies.route(prefix, policy.into())?,
+        })
     }
 
     /// A layer that applies an owned or shared policy, such as one built at startup with
@@ -69,9 +112,7 @@ impl CorsLayer {
     /// ```
     #[must_use]
     pub fn shared(policy: impl Into<Arc<CorsPolicy>>) -> Self {
-        Self {
-            source: Source::Shared(policy.into()),
-        }
+        Self::from_source(Source::Shared(policy.into()))
     }
 
     /// A layer whose policy can be replaced while it serves, and the handle that replaces it
@@ -100,7 +141,7 @@ impl CorsLayer {
     #[must_use]
     pub fn reloadable(policy: impl Into<Arc<CorsPolicy>>) -> (Self, ReloadHandle) {
         let (source, handle) = Source::reloadable(policy.into());
-        (Self { source }, handle)
+        (Self::from_source(source), handle)
     }
 }
 
@@ -131,7 +172,7 @@ impl<S> Layer<S> for CorsLayer {
     fn layer(&self, inner: S) -> Cors<S> {
         Cors {
             inner,
-            policy: self.source.service(),
+            policies: self.policies.service(),
         }
     }
 }
@@ -155,7 +196,7 @@ impl<S> Layer<S> for CorsLayer {
 #[derive(Clone, Debug)]
 pub struct Cors<S> {
     inner: S,
-    policy: ServicePolicy,
+    policies: ServicePolicies,
 }
 
 impl<S> Cors<S> {
@@ -192,21 +233,30 @@ where
         let head = Head {
             method: request.method(),
             uri: Some(request.uri()),
+            prefix: None,
         };
-        let state = match self.policy.decide(head, request.headers()) {
-            ControlFlow::Break(answer) => {
-                let mut response = Response::new(ResBody::default());
-                *response.status_mut() = answer.status();
-                answer.write_headers(response.headers_mut());
-                State::Answered {
-                    response: Some(response),
+        let path = request.uri().path();
+        let write = request.method().is_write();
+        let headers = request.headers();
+        let decided = self.policies.decide(head, path, headers, |answer| {
+            let mut response = Response::new(ResBody::default());
+            *response.status_mut() = answer.status();
+            answer.write_headers(headers, response.headers_mut());
+            response
+        });
+        let state = match decided {
+            ControlFlow::Break(response) => State::Answered {
+                response: Some(response),
+            },
+            ControlFlow::Continue((policy, origin)) => {
+                let mut request = request;
+                actual::pass_on(write, request.headers_mut());
+                State::Actual {
+                    future: self.inner.call(request),
+                    policy,
+                    origin,
                 }
             }
-            ControlFlow::Continue((policy, origin)) => State::Actual {
-                future: self.inner.call(request),
-                policy,
-                origin,
-            },
         };
         ResponseFuture { state }
     }
@@ -251,7 +301,7 @@ where
                 origin,
             } => {
                 let mut response = std::task::ready!(future.poll(cx))?;
-                actual::write(policy.policy(), origin.as_ref(), response.headers_mut());
+                actual::answer(policy.policy(), origin.as_ref(), response.headers_mut());
                 Poll::Ready(Ok(response))
             }
         }

@@ -41,6 +41,22 @@ fn reason(rejection: &Rejection<'_>) -> &'static str {
     }
 }
 
+/// Where a request that came through a middleware was decided: its path, and the prefix whose
+/// policy decided (`/` for the middleware's own policy).
+#[derive(Clone, Copy)]
+pub(crate) struct Place<'a> {
+    pub(crate) path: &'a str,
+    pub(crate) prefix: &'a str,
+}
+
+/// The `path` and `prefix` fields of an event: none for a request classified by `check`.
+fn place(place: Option<Place<'_>>) -> (Option<impl tracing::Value + '_>, Option<&str>) {
+    (
+        place.map(|place| tracing::field::display(Bounded(place.path.as_bytes()))),
+        place.map(|place| place.prefix),
+    )
+}
+
 fn first<H: HeaderLines>(request: &H, name: Name) -> &[u8] {
     H::values(&request.lines(name)).next().map_or(&[], H::bytes)
 }
@@ -50,7 +66,12 @@ fn first<H: HeaderLines>(request: &H, name: Name) -> &[u8] {
 /// that the allowed path stays as it is without the feature.
 #[cold]
 #[inline(never)]
-pub(crate) fn preflight_refused<H: HeaderLines>(request: &H, rejection: &Rejection<'_>) {
+pub(crate) fn preflight_refused<H: HeaderLines>(
+    request: &H,
+    rejection: &Rejection<'_>,
+    at: Option<Place<'_>>,
+) {
+    let (path, prefix) = place(at);
     // `None` records no field: `header` appears only when a header was refused.
     let header = match rejection {
         Rejection::Header(name) => Some(tracing::field::display(Bounded(name))),
@@ -62,6 +83,8 @@ pub(crate) fn preflight_refused<H: HeaderLines>(request: &H, rejection: &Rejecti
         method = %Bounded(first(request, Name::RequestMethod)),
         header,
         reason = reason(rejection),
+        path,
+        prefix,
         "CORS preflight refused"
     );
 }
@@ -70,13 +93,21 @@ pub(crate) fn preflight_refused<H: HeaderLines>(request: &H, rejection: &Rejecti
 /// `Sec-Fetch-Site`, as sent.
 #[cold]
 #[inline(never)]
-pub(crate) fn write_refused<H: HeaderLines>(request: &H, method: &str, rejection: &Rejection<'_>) {
+pub(crate) fn write_refused<H: HeaderLines>(
+    request: &H,
+    method: &str,
+    rejection: &Rejection<'_>,
+    at: Option<Place<'_>>,
+) {
+    let (path, prefix) = place(at);
     tracing::debug!(
         target: "cors_runtime",
         origin = %Bounded(first(request, Name::Origin)),
         method = %Bounded(method.as_bytes()),
         sec_fetch_site = %Bounded(first(request, Name::SecFetchSite)),
         reason = reason(rejection),
+        path,
+        prefix,
         "cross-origin write refused"
     );
 }
@@ -85,7 +116,8 @@ pub(crate) fn write_refused<H: HeaderLines>(request: &H, method: &str, rejection
 /// no CORS headers.
 #[cold]
 #[inline(never)]
-pub(crate) fn origin_refused(origin: &[u8], several: bool) {
+pub(crate) fn origin_refused(origin: &[u8], several: bool, at: Option<Place<'_>>) {
+    let (path, prefix) = place(at);
     let why = if several {
         "more than one Origin header"
     } else {
@@ -95,8 +127,46 @@ pub(crate) fn origin_refused(origin: &[u8], several: bool) {
         target: "cors_runtime",
         origin = %Bounded(origin),
         reason = why,
+        path,
+        prefix,
         "CORS headers withheld"
     );
+}
+
+/// A middleware found its response already answered by an inner one of this crate, and left it
+/// as it was. Once per policy, at WARN: an outer middleware also answers the preflights of the
+/// inner one's routes, by its own policy.
+#[cold]
+#[inline(never)]
+pub(crate) fn stacked(policy: &crate::CorsPolicy) {
+    if !first_time_stacked(policy) {
+        return;
+    }
+    tracing::warn!(
+        target: "cors_runtime",
+        origins = ?policy.origin_patterns(),
+        "CORS middlewares are stacked: an inner one answered this response, and this outer one \
+         left its headers as they were, but the outer one answers the preflights of the inner \
+         one's routes by its own policy; give the inner routes their policy with \
+         `.route(prefix, policy)` on the outer middleware instead"
+    );
+}
+
+/// Whether `policy` is found stacked for the first time: each policy's address is kept once, in
+/// a fixed table (beyond its size, no more warnings), so that the warning costs nothing after
+/// it is given.
+fn first_time_stacked(policy: &crate::CorsPolicy) -> bool {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static WARNED: [AtomicUsize; 64] = [const { AtomicUsize::new(0) }; 64];
+    let address = std::ptr::from_ref(policy).addr();
+    for slot in &WARNED {
+        match slot.compare_exchange(0, address, Ordering::AcqRel, Ordering::Acquire) {
+            Ok(_) => return true,
+            Err(known) if known == address => return false,
+            Err(_) => {}
+        }
+    }
+    false
 }
 
 #[cfg(test)]

@@ -9,6 +9,15 @@ pub(crate) struct VaryOn {
     pub origin: bool,
     pub preflight: bool,
     pub private_network: bool,
+    pub by: By,
+}
+
+/// Who writes an answer: a caller of `write_headers`, or a middleware, which marks a line
+/// (see [`HeaderLines::mark`]) so that a middleware stacked around it leaves the answer as it is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum By {
+    Caller,
+    Middleware,
 }
 
 /// The names, each also the line for a response whose `Vary` lacks only it.
@@ -67,8 +76,13 @@ impl VaryOn {
             if let Some(missing) = missing {
                 for (line, missing) in NAMES.iter().zip(missing) {
                     if missing {
-                        headers.append(Name::Vary, H::policy_value(line).clone());
+                        headers.append(Name::Vary, self.line::<H>(line));
                     }
+                }
+                if self.by == By::Middleware
+                    && let Some(first) = headers.first_mut(Name::Vary)
+                {
+                    H::mark(first);
                 }
                 return;
             }
@@ -78,7 +92,15 @@ impl VaryOn {
         } else {
             &NAMES[0]
         };
-        headers.append(Name::Vary, H::policy_value(line).clone());
+        headers.append(Name::Vary, self.line::<H>(line));
+    }
+
+    fn line<H: HeaderLines>(self, line: &PolicyValue) -> H::Value {
+        let mut value = H::policy_value(line).clone();
+        if self.by == By::Middleware {
+            H::mark(&mut value);
+        }
+        value
     }
 }
 
@@ -109,6 +131,7 @@ mod tests {
         origin: true,
         preflight: false,
         private_network: false,
+        by: By::Caller,
     };
 
     #[test]
@@ -143,6 +166,7 @@ mod tests {
             origin: true,
             preflight: true,
             private_network: true,
+            by: By::Caller,
         };
         let mut headers = HeaderMap::new();
         on.append_to(&mut headers);

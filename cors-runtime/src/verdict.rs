@@ -113,7 +113,14 @@ impl CorsPolicy {
         uri: Option<&Uri>,
         headers: &'r HeaderMap,
     ) -> Verdict<'p, 'r> {
-        match self.decide(Head { method, uri }, headers) {
+        match self.decide(
+            Head {
+                method,
+                uri,
+                prefix: None,
+            },
+            headers,
+        ) {
             ControlFlow::Break(Answer::Preflight(check)) => {
                 Verdict::Preflight(Preflight::new(check))
             }
@@ -138,7 +145,7 @@ impl CorsPolicy {
                 let preflight = PreflightCheck::new(self, headers, &origins, &methods);
                 #[cfg(feature = "tracing")]
                 if let Some(rejection) = preflight.rejection() {
-                    crate::trace::preflight_refused(headers, &rejection);
+                    crate::trace::preflight_refused(headers, &rejection, head.place());
                 }
                 return ControlFlow::Break(Answer::Preflight(preflight));
             }
@@ -161,7 +168,12 @@ impl CorsPolicy {
             let refused = writes::refusal(headers, head.uri, origin, allowed.is_some());
             if let Some(refused) = refused {
                 #[cfg(feature = "tracing")]
-                crate::trace::write_refused(headers, head.method.name(), &refused.rejection());
+                crate::trace::write_refused(
+                    headers,
+                    head.method.name(),
+                    &refused.rejection(),
+                    head.place(),
+                );
                 return ControlFlow::Break(Answer::RefusedWrite(refused));
             }
         }
@@ -169,7 +181,7 @@ impl CorsPolicy {
         if allowed.is_none()
             && let Some(first) = H::values(&lines).next()
         {
-            crate::trace::origin_refused(H::bytes(first), origin.is_err());
+            crate::trace::origin_refused(H::bytes(first), origin.is_err(), head.place());
         }
         ControlFlow::Continue(allowed)
     }
@@ -191,11 +203,12 @@ impl<'r, H: HeaderLines + 'r> Answer<'_, 'r, H> {
         }
     }
 
-    /// Writes the answer's headers: a preflight's; none for a refused write.
-    pub(crate) fn write_headers(&self, headers: &mut H) {
+    /// Writes the answer's headers: a preflight's; none for a refused write, but the mark of a
+    /// stacked middleware's refusal.
+    pub(crate) fn write_headers(&self, request: &H, headers: &mut H) {
         match self {
             Self::Preflight(preflight) => preflight.write_headers(headers),
-            Self::RefusedWrite(_) => {}
+            Self::RefusedWrite(_) => crate::actual::mark_refusal(request, headers),
         }
     }
 }

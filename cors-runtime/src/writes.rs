@@ -40,6 +40,12 @@ pub(crate) trait RequestUri {
     /// The URI's authority, when it has one (absolute form, HTTP/2's `:authority`). Read only
     /// for a write the rule must check against the request's own origin.
     fn authority(&self) -> Option<&[u8]>;
+    /// The URI's path, for the logs.
+    #[cfg_attr(
+        not(feature = "tracing"),
+        expect(dead_code, reason = "only the tracing events read it")
+    )]
+    fn path(&self) -> &str;
 }
 
 /// [`RequestMethod`] and [`RequestUri`] for one `http` crate's `Method` and `Uri`.
@@ -48,6 +54,10 @@ macro_rules! request_line {
         impl RequestUri for $uri {
             fn authority(&self) -> Option<&[u8]> {
                 <$uri>::authority(self).map(|authority| authority.as_str().as_bytes())
+            }
+
+            fn path(&self) -> &str {
+                <$uri>::path(self)
             }
         }
 
@@ -81,6 +91,20 @@ pub(crate) struct Head<'a, M, U> {
     /// The request's URI, whose authority, when it has one, is the request's own; without a
     /// URI, or without an authority in it, the `Host` header is.
     pub(crate) uri: Option<&'a U>,
+    /// The prefix whose policy decides, for a request that came through a middleware (`/` for
+    /// the middleware's own policy); `None` for `check`. The logs say where with it.
+    pub(crate) prefix: Option<&'a str>,
+}
+
+#[cfg(feature = "tracing")]
+impl<'a, M, U: RequestUri> Head<'a, M, U> {
+    /// Where the request was decided, when it came through a middleware.
+    pub(crate) fn place(&self) -> Option<crate::trace::Place<'a>> {
+        Some(crate::trace::Place {
+            path: self.uri?.path(),
+            prefix: self.prefix?,
+        })
+    }
 }
 
 impl<M, U> Clone for Head<'_, M, U> {

@@ -243,10 +243,14 @@ fn the_actix_middleware_emits_the_events_check_does() {
         ),
     ];
     for (refused, (method, pairs)) in [true, true, true, false, true].into_iter().zip(requests) {
-        let expected = events(
+        // The same fields, and where: the path, and the prefix whose policy decided.
+        let mut expected = events(
             &method,
             cors_tests::request(method.clone(), pairs).headers(),
         );
+        for fields in &mut expected {
+            fields.extend([("path", "/"), ("prefix", "/")].map(|(k, v)| (k.into(), v.into())));
+        }
         assert_eq!(expected.len(), usize::from(refused), "{method} {pairs:?}");
         let request = cors_tests::actix_request(&method, pairs);
         let seen = recorded(|| drop(cors_tests::now(service.call(request))));
