@@ -139,7 +139,10 @@ pub(crate) fn origin_refused(origin: &[u8], several: bool, at: Option<Place<'_>>
 #[cold]
 #[inline(never)]
 pub(crate) fn stacked(policy: &crate::CorsPolicy) {
-    if !first_time_stacked(policy) {
+    // Asked first, so that a warning no subscriber wants is not spent.
+    if !tracing::enabled!(target: "cors_runtime", tracing::Level::WARN)
+        || !first_time_stacked(policy)
+    {
         return;
     }
     tracing::warn!(

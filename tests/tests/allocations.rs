@@ -236,10 +236,21 @@ fn through_layer(method: Method, pairs: &[(&str, &str)]) -> (u64, Response<()>) 
 }
 
 fn through(layer: &CorsLayer, method: Method, pairs: &[(&str, &str)]) -> (u64, Response<()>) {
+    through_path(layer, method, "/", pairs)
+}
+
+/// [`through`], to `path`.
+fn through_path(
+    layer: &CorsLayer,
+    method: Method,
+    path: &'static str,
+    pairs: &[(&str, &str)],
+) -> (u64, Response<()>) {
     let mut prepared = Response::new(());
     *prepared.headers_mut() = response();
     let mut service = layer.layer(Prepared(Some(prepared)));
-    let request = cors_tests::request(method, pairs);
+    let mut request = cors_tests::request(method, pairs);
+    *request.uri_mut() = http::Uri::from_static(path);
     let mut answer = None;
     let n = allocations(|| answer = Some(drive(&mut service, request)));
     (n, answer.expect("ready at once"))
@@ -318,6 +329,53 @@ fn shared_and_reloadable_layers_add_no_allocation() {
     );
 }
 
+#[test]
+fn choosing_a_policy_by_path_allocates_nothing() {
+    use cors_runtime::RoutePolicy;
+
+    static OTHER: CorsPolicy = cors_policy! { allow_origins: ["https://other.example"] };
+    let (reloadable, _handle) =
+        RoutePolicy::reloadable(OTHER.with_origins(OTHER.origin_patterns()).unwrap());
+    let mut layer = CorsLayer::new(&API)
+        .route("/static", &OTHER)
+        .unwrap()
+        .route(
+            "/shared",
+            OTHER.with_origins(OTHER.origin_patterns()).unwrap(),
+        )
+        .unwrap()
+        .route("/reloadable", reloadable)
+        .unwrap();
+    for i in 0..100 {
+        layer = layer.route(&format!("/more/{i}"), &OTHER).unwrap();
+    }
+    for path in [
+        "/static/a",
+        "/shared/a/b",
+        "/reloadable",
+        "/more/42/x",
+        "/api/items",
+        "/",
+    ] {
+        let chosen = path != "/api/items" && path != "/";
+        for (origin, allowed) in [(APP, !chosen), ("https://other.example", chosen)] {
+            let (n, response) = through_path(&layer, Method::GET, path, &[("origin", origin)]);
+            assert_eq!(n, 0, "{path} from {origin}: {n} allocations");
+            assert_eq!(
+                response
+                    .headers()
+                    .contains_key(http::header::ACCESS_CONTROL_ALLOW_ORIGIN),
+                allowed,
+                "{path} from {origin}"
+            );
+        }
+        for &(what, pairs, _) in WRITES {
+            let (n, _) = through_path(&layer, Method::POST, path, pairs);
+            assert_eq!(n, 0, "{path}, {what}: {n} allocations");
+        }
+    }
+}
+
 /// The allocations of one request through `actix::Cors` around a handler that answers with a
 /// response prepared beforehand (room for every header reserved), after one request of the same
 /// kind has warmed actix-web's pools of request and response heads; and the response.
@@ -358,7 +416,10 @@ fn the_actix_middleware_adds_no_allocation() {
 
     let shared = Cors::shared(API.with_origins(API.origin_patterns()).unwrap());
     let (reloadable, _handle) = Cors::reloadable(API.with_origins(API.origin_patterns()).unwrap());
-    for cors in [&API.actix(), &shared, &reloadable] {
+    // With routes, a request that no prefix covers: the path is looked at, nothing allocated.
+    static OTHER: CorsPolicy = cors_policy! { allow_origins: ["https://other.example"] };
+    let routed = API.actix().route("/admin", &OTHER).unwrap();
+    for cors in [&API.actix(), &shared, &reloadable, &routed] {
         for &(what, pairs, allowed) in ACTUALS {
             let (n, response) = through_actix(cors, &Method::GET, pairs);
             assert_eq!(n, 0, "{what}: {n} allocations");

@@ -68,19 +68,37 @@ fn events(method: &Method, request: &cors_runtime::http::HeaderMap) -> Vec<Vec<(
     recorded(|| drop(API.check(method, request)))
 }
 
-/// The events `work` emits, each as its fields.
+/// The events `work` emits, each as its fields: every one at DEBUG.
 fn recorded(work: impl FnOnce()) -> Vec<Vec<(String, String)>> {
+    let (debug, others) = recorded_by_level(work);
+    assert!(others.is_empty(), "{others:?}");
+    debug
+}
+
+/// The events `work` emits at WARN, each as its fields.
+fn warnings(work: impl FnOnce()) -> Vec<Vec<(String, String)>> {
+    recorded_by_level(work).1
+}
+
+/// The events `work` emits, each as its fields: those at DEBUG, and the others (which are at
+/// WARN).
+fn recorded_by_level(
+    work: impl FnOnce(),
+) -> (Vec<Vec<(String, String)>>, Vec<Vec<(String, String)>>) {
     let recorder = Recorder::default();
     tracing::subscriber::with_default(recorder.clone(), work);
     let taken = std::mem::take(&mut *recorder.0.lock().unwrap());
-    taken
-        .into_iter()
-        .map(|event| {
-            assert_eq!(event.level, Level::DEBUG);
-            assert_eq!(event.target, "cors_runtime");
-            event.fields
-        })
-        .collect()
+    let (mut debug, mut others) = (Vec::new(), Vec::new());
+    for event in taken {
+        assert_eq!(event.target, "cors_runtime");
+        if event.level == Level::DEBUG {
+            debug.push(event.fields);
+        } else {
+            assert_eq!(event.level, Level::WARN, "{event:?}");
+            others.push(event.fields);
+        }
+    }
+    (debug, others)
 }
 
 fn fields(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -290,4 +308,133 @@ fn allowed_requests_and_requests_without_origin_emit_nothing() {
     for (method, request) in allowed {
         assert!(events(&method, &request).is_empty(), "{method} {request:?}");
     }
+}
+
+/// A GET through `layer` around a handler that answers 200; the response's headers.
+fn through(
+    layer: &cors_runtime::CorsLayer,
+    path: &str,
+    origin: &str,
+) -> cors_runtime::http::HeaderMap {
+    use cors_runtime::Layer;
+    use tower::{ServiceExt, service_fn};
+
+    let service = layer.layer(service_fn(|_: cors_runtime::http::Request<()>| async {
+        Ok::<_, std::convert::Infallible>(cors_runtime::http::Response::new(()))
+    }));
+    let request = cors_runtime::http::Request::get(path)
+        .header("origin", origin)
+        .body(())
+        .unwrap();
+    let future = service.oneshot(request);
+    let response = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap()
+        .block_on(future)
+        .unwrap();
+    response.headers().clone()
+}
+
+#[test]
+fn through_a_layer_the_events_say_the_path_and_the_prefix_that_decided() {
+    static ADMIN: CorsPolicy = cors_policy! { allow_origins: ["https://admin.example.com"] };
+    let layer = cors_runtime::CorsLayer::new(&API)
+        .route("/admin", &ADMIN)
+        .unwrap();
+    let app = "https://app.example.com";
+    let field = |fields: &[(String, String)], name: &str| {
+        fields
+            .iter()
+            .find(|(field, _)| field == name)
+            .map(|(_, value)| value.clone())
+    };
+    for (path, prefix, shown) in [
+        ("/admin/users", "/admin", "/admin/users".to_owned()),
+        ("/administrator", "/", "/administrator".to_owned()),
+        ("/it's/\"a\"", "/", r#"/it\'s/\"a\""#.to_owned()),
+        (
+            &*format!("/admin/{}", "x".repeat(1000)),
+            "/admin",
+            format!("/admin/{}…", "x".repeat(121)),
+        ),
+    ] {
+        let path = path.replace('"', "%22");
+        let shown = shown.replace(r#"\""#, "%22");
+        let seen = recorded(|| drop(through(&layer, &path, app)));
+        // APP's origin, refused by ADMIN under `/admin`; every other path is APP's own.
+        if prefix == "/" {
+            assert!(seen.is_empty(), "{path}: {seen:?}");
+            continue;
+        }
+        assert_eq!(seen.len(), 1, "{path}");
+        assert_eq!(
+            field(&seen[0], "message").as_deref(),
+            Some("CORS headers withheld")
+        );
+        assert_eq!(field(&seen[0], "path"), Some(shown), "{path}");
+        assert_eq!(field(&seen[0], "prefix").as_deref(), Some(prefix));
+        let refused = recorded(|| drop(through(&layer, &path, "https://evil.example")));
+        assert_eq!(field(&refused[0], "prefix").as_deref(), Some(prefix));
+    }
+    let seen = recorded(|| drop(through(&layer, "/it's", "https://evil.example")));
+    assert_eq!(field(&seen[0], "path").as_deref(), Some(r"/it\'s"));
+    assert_eq!(field(&seen[0], "prefix").as_deref(), Some("/"));
+    // `check` knows no path: no such fields.
+    let checked = events(
+        &Method::GET,
+        &headers(&[("origin", b"https://evil.example")]),
+    );
+    assert_eq!(field(&checked[0], "path"), None);
+    assert_eq!(field(&checked[0], "prefix"), None);
+}
+
+#[test]
+fn a_stacked_layer_warns_once_and_leaves_the_inner_answer() {
+    static OUTER: CorsPolicy = cors_policy! { allow_origins: ["https://app.example.com"] };
+    static INNER: CorsPolicy = cors_policy! { allow_origins: ["https://admin.example.com"] };
+    use cors_runtime::Layer;
+
+    let stacked = |origin: &str| {
+        use tower::{ServiceExt, service_fn};
+        let service = OUTER.layer().layer(INNER.layer().layer(service_fn(
+            |_: cors_runtime::http::Request<()>| async {
+                Ok::<_, std::convert::Infallible>(cors_runtime::http::Response::new(()))
+            },
+        )));
+        let request = cors_runtime::http::Request::get("/admin/users")
+            .header("origin", origin)
+            .body(())
+            .unwrap();
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(service.oneshot(request))
+            .unwrap()
+    };
+    let mut responses = Vec::new();
+    let warned = warnings(|| {
+        // The inner layer refuses APP's origin (a DEBUG event) and the
+        // outer one leaves the refusal as it is: twice, and one warning.
+        for _ in 0..2 {
+            responses.push(stacked("https://app.example.com"));
+        }
+    });
+    assert_eq!(warned.len(), 1, "{warned:?}");
+    assert!(
+        warned[0][0].1.starts_with("CORS middlewares are stacked"),
+        "{warned:?}"
+    );
+    for response in responses {
+        assert!(
+            !response
+                .headers()
+                .contains_key("access-control-allow-origin")
+        );
+        let vary: Vec<_> = response.headers().get_all("vary").iter().collect();
+        assert_eq!(vary, ["Origin"]);
+    }
+    // A layer that is not stacked never warns.
+    let layer = OUTER.layer();
+    let alone = warnings(|| drop(through(&layer, "/x", "https://app.example.com")));
+    assert!(alone.is_empty(), "{alone:?}");
 }

@@ -18,4 +18,5 @@ mod outside;
 mod preflight;
 mod readme;
 mod reload;
+mod routes;
 mod writes;
