@@ -69,14 +69,14 @@ fn events(method: &Method, request: &cors_runtime::http::HeaderMap) -> Vec<Vec<(
 }
 
 /// The events `work` emits, each as its fields: every one at DEBUG.
-fn recorded(work: impl FnOnce()) -> Vec<Vec<(String, String)>> {
+fn recorded(work: impl FnOnce()) -> Events {
     let (debug, others) = recorded_by_level(work);
     assert!(others.is_empty(), "{others:?}");
     debug
 }
 
 /// The events `work` emits at WARN, each as its fields.
-fn warnings(work: impl FnOnce()) -> Vec<Vec<(String, String)>> {
+fn warnings(work: impl FnOnce()) -> Events {
     recorded_by_level(work).1
 }
 
