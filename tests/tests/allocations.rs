@@ -414,10 +414,11 @@ fn through_actix(
 fn the_actix_middleware_adds_no_allocation() {
     use cors_runtime::actix::Cors;
 
+    static OTHER: CorsPolicy = cors_policy! { allow_origins: ["https://other.example"] };
+
     let shared = Cors::shared(API.with_origins(API.origin_patterns()).unwrap());
     let (reloadable, _handle) = Cors::reloadable(API.with_origins(API.origin_patterns()).unwrap());
     // With routes, a request that no prefix covers: the path is looked at, nothing allocated.
-    static OTHER: CorsPolicy = cors_policy! { allow_origins: ["https://other.example"] };
     let routed = API.actix().route("/admin", &OTHER).unwrap();
     for cors in [&API.actix(), &shared, &reloadable, &routed] {
         for &(what, pairs, allowed) in ACTUALS {

@@ -80,11 +80,12 @@ fn warnings(work: impl FnOnce()) -> Events {
     recorded_by_level(work).1
 }
 
+/// Events, each as its fields.
+type Events = Vec<Vec<(String, String)>>;
+
 /// The events `work` emits, each as its fields: those at DEBUG, and the others (which are at
 /// WARN).
-fn recorded_by_level(
-    work: impl FnOnce(),
-) -> (Vec<Vec<(String, String)>>, Vec<Vec<(String, String)>>) {
+fn recorded_by_level(work: impl FnOnce()) -> (Events, Events) {
     let recorder = Recorder::default();
     tracing::subscriber::with_default(recorder.clone(), work);
     let taken = std::mem::take(&mut *recorder.0.lock().unwrap());
