@@ -8,7 +8,8 @@
 //! layer around a no-op service), `actix/<kind>` (through the actix-web middleware), for the
 //! kinds of the other benchmarks; `writes/off/<name>` and `writes/on/<name>` (the write
 //! requests under the policy without and with `refuse_cross_origin_writes`), and
-//! `writes/one_lookup`.
+//! `writes/one_lookup`; `routes/<n>/chosen` and `routes/<n>/none` (an allowed request through a
+//! layer with `n` prefixes, to a path one covers or none does).
 
 use std::future::ready;
 use std::hint::black_box;
@@ -16,7 +17,10 @@ use std::process::ExitCode;
 
 use actix_web::HttpResponse;
 use actix_web::dev::{Service, ServiceRequest, Transform, fn_service};
-use cors_benches::{API, API_WRITES, Kind, Noop, WRITES, drive, one_lookup, ours, write_request};
+use cors_benches::{
+    API, API_WRITES, Kind, Noop, ROUTE_COUNTS, WRITES, drive, one_lookup, ours, routed_layer,
+    routed_request, write_request,
+};
 use http::HeaderMap;
 use tower_layer::Layer;
 
@@ -29,6 +33,9 @@ fn cases() -> Vec<String> {
         cases.extend(WRITES.map(|(name, _, _)| format!("writes/{key}/{name}")));
     }
     cases.push("writes/one_lookup".to_owned());
+    for n in ROUTE_COUNTS {
+        cases.extend(["chosen", "none"].map(|which| format!("routes/{n}/{which}")));
+    }
     cases
 }
 
@@ -62,6 +69,23 @@ fn run(case: &str, n: usize) -> bool {
             for _ in 0..n {
                 let response = cors_tests::now(service.call(black_box(kind.actix_request())));
                 black_box(response.ok().map(|response| response.into_parts().0));
+            }
+        }
+        ("routes", None) => {
+            let Some((Ok(prefixes), which)) = rest.split_once('/').map(|(p, w)| (p.parse(), w))
+            else {
+                return false;
+            };
+            if !ROUTE_COUNTS.contains(&prefixes) || !matches!(which, "chosen" | "none") {
+                return false;
+            }
+            let chosen = which == "chosen";
+            let mut service = routed_layer(prefixes).layer(Noop);
+            for _ in 0..n {
+                black_box(drive(
+                    &mut service,
+                    black_box(routed_request(prefixes, chosen)),
+                ));
             }
         }
         ("writes", None) if rest == "one_lookup" => {

@@ -120,6 +120,41 @@ pub fn write_request(name: &str) -> Option<Request<()>> {
 
 /// What one more header lookup costs: reading `Sec-Fetch-Site`'s value from the request's map.
 #[must_use]
+/// The numbers of prefixes the routing benchmarks compare: none (the layer without routes), then
+/// 1, 10 and 100.
+pub const ROUTE_COUNTS: [usize; 4] = [0, 1, 10, 100];
+
+/// [`API`]'s layer with `n` prefixes `/p0` … `/p{n-1}`, each under [`API_WRITES`].
+///
+/// # Panics
+/// Never: the prefixes are valid and distinct.
+#[must_use]
+pub fn routed_layer(n: usize) -> cors_runtime::CorsLayer {
+    (0..n).fold(API.layer(), |layer, i| {
+        layer
+            .route(&format!("/p{i}"), &API_WRITES)
+            .expect("a valid prefix")
+    })
+}
+
+/// A request through a routed layer: `chosen`, to a path under the last prefix (or, without
+/// prefixes, any path); `none`, to a path of four segments that no prefix covers. Both from an
+/// origin both policies allow.
+///
+/// # Panics
+/// Never: the paths are valid.
+#[must_use]
+pub fn routed_request(n: usize, chosen: bool) -> Request<()> {
+    let mut request = Kind::ActualAllowed.request();
+    let path = if chosen && n > 0 {
+        format!("/p{}/items/42", n - 1)
+    } else {
+        "/api/v1/items/42".to_owned()
+    };
+    *request.uri_mut() = path.parse().expect("a path");
+    request
+}
+
 pub fn one_lookup(request: &HeaderMap) -> bool {
     request
         .get(SEC_FETCH_SITE)

@@ -93,6 +93,10 @@ pub(crate) struct Head<'a, M, U> {
     pub(crate) uri: Option<&'a U>,
     /// The prefix whose policy decides, for a request that came through a middleware (`/` for
     /// the middleware's own policy); `None` for `check`. The logs say where with it.
+    #[cfg_attr(
+        not(feature = "tracing"),
+        expect(dead_code, reason = "only the tracing events read it")
+    )]
     pub(crate) prefix: Option<&'a str>,
 }
 
