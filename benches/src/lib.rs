@@ -119,7 +119,6 @@ pub fn write_request(name: &str) -> Option<Request<()>> {
 }
 
 /// What one more header lookup costs: reading `Sec-Fetch-Site`'s value from the request's map.
-#[must_use]
 /// The numbers of prefixes the routing benchmarks compare: none (the layer without routes), then
 /// 1, 10 and 100.
 pub const ROUTE_COUNTS: [usize; 4] = [0, 1, 10, 100];
@@ -155,6 +154,7 @@ pub fn routed_request(n: usize, chosen: bool) -> Request<()> {
     request
 }
 
+#[must_use]
 pub fn one_lookup(request: &HeaderMap) -> bool {
     request
         .get(SEC_FETCH_SITE)

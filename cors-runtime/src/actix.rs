@@ -367,6 +367,7 @@ impl HeaderLines for HeaderMap {
         value.set_sensitive(true);
     }
 
+    #[cfg(any(feature = "tower", feature = "actix"))]
     #[inline]
     fn is_marked(value: &HeaderValue) -> bool {
         value.is_sensitive()

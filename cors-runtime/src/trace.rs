@@ -136,6 +136,7 @@ pub(crate) fn origin_refused(origin: &[u8], several: bool, at: Option<Place<'_>>
 /// A middleware found its response already answered by an inner one of this crate, and left it
 /// as it was. Once per policy, at WARN: an outer middleware also answers the preflights of the
 /// inner one's routes, by its own policy.
+#[cfg(any(feature = "tower", feature = "actix"))]
 #[cold]
 #[inline(never)]
 pub(crate) fn stacked(policy: &crate::CorsPolicy) {
@@ -158,6 +159,7 @@ pub(crate) fn stacked(policy: &crate::CorsPolicy) {
 /// Whether `policy` is found stacked for the first time: each policy's address is kept once, in
 /// a fixed table (beyond its size, no more warnings), so that the warning costs nothing after
 /// it is given.
+#[cfg(any(feature = "tower", feature = "actix"))]
 fn first_time_stacked(policy: &crate::CorsPolicy) -> bool {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static WARNED: [AtomicUsize; 64] = [const { AtomicUsize::new(0) }; 64];
