@@ -98,6 +98,23 @@ static WRITES: CorsPolicy = cors_policy! {
     refuse_cross_origin_writes: true,
 };
 
+/// An app-wide policy and a stricter one for its admin routes, on one layer (`/routed`, with
+/// `.route("/admin", &ROUTED_ADMIN)`): the app's page (`localhost`) may use the app's routes and
+/// not the admin ones, which only the admin's page (`app.localhost`) may use.
+static ROUTED_APP: CorsPolicy = cors_policy! {
+    allow_origins: ["http://localhost:47613"],
+    allow_methods: [PUT, DELETE],
+    allow_credentials: true,
+    refuse_cross_origin_writes: true,
+};
+static ROUTED_ADMIN: CorsPolicy = cors_policy! {
+    allow_origins: ["http://app.localhost:47613"],
+    allow_methods: [DELETE],
+    allow_credentials: true,
+    refuse_cross_origin_writes: true,
+};
+const ROUTED_PREFIX: &str = "/admin";
+
 /// Every policy, by the path prefix it serves.
 const POLICIES: &[(&str, &CorsPolicy)] = &[
     ("strict", &STRICT),
@@ -278,6 +295,15 @@ const CASES: &[Case] = &[
     Case { path: "writes/form-from-listed", method: "POST", form: true, outcome: Sent, sent: Some(1), ..GET },
     Case { path: "writes/same-origin-post", page: API_ITSELF, method: "POST", headers: &[("content-type", "application/json")], body: Some("{}"), sent: Some(1), ..GET },
     Case { path: "writes/same-origin-form", page: API_ITSELF, method: "POST", form: true, outcome: Sent, sent: Some(1), ..GET },
+    // Two policies on one layer: the app's page cannot preflight, write or read an admin route…
+    Case { path: "routed/admin/delete", method: "DELETE", credentials: true, ..REFUSED },
+    Case { path: "routed/admin/read", credentials: true, outcome: Blocked, ..GET },
+    Case { path: "routed/admin/no-cors-write", page: LOCALHOST, mode: Some("no-cors"), headers: &[("content-type", "text/plain")], body: Some("x"), outcome: Opaque, ..REFUSED_WRITE },
+    Case { path: "routed/admin/form", page: LOCALHOST, form: true, outcome: Sent, ..REFUSED_WRITE },
+    // …and can use the app's routes, while the admin's page can use the admin routes.
+    Case { path: "routed/items/put", method: "PUT", credentials: true, ..PREFLIGHTED },
+    Case { path: "routed/items/read", credentials: true, ..GET },
+    Case { path: "routed/admin/delete-from-admin", page: SUBDOMAIN, method: "DELETE", credentials: true, ..PREFLIGHTED },
 ];
 
 /// Every request the server received (outside the CORS layer), and those the handler received.
@@ -361,7 +387,11 @@ fn api() -> Router {
             .layer(policy.layer());
         router = router.nest(&format!("/{prefix}"), scoped);
     }
+    let routed = cors_runtime::CorsLayer::new(&ROUTED_APP)
+        .route(ROUTED_PREFIX, &ROUTED_ADMIN)
+        .expect("a valid prefix");
     router
+        .nest("/routed", Router::new().route("/{*case}", any(handler)).layer(routed))
         .route("/page", get(|| async { Html(page_on_the_api()) }))
         .layer(middleware::from_fn(record))
 }
@@ -418,7 +448,14 @@ fn actix_api() -> u16 {
                             .default_service(web::to(handler)),
                     );
                 }
-                app
+                let routed = cors_runtime::actix::Cors::new(&ROUTED_APP)
+                    .route(ROUTED_PREFIX, &ROUTED_ADMIN)
+                    .expect("a valid prefix");
+                app.service(
+                    web::scope("/routed")
+                        .wrap(routed)
+                        .default_service(web::to(handler)),
+                )
             })
             .workers(1)
             .bind(("127.0.0.1", 0))
