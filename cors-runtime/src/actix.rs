@@ -59,7 +59,12 @@ use crate::writes::{Head, RequestMethod};
 ///
 /// The policy can be a `static` ([`Cors::new`], [`CorsPolicy::actix`]), owned or shared
 /// ([`Cors::shared`], for a policy built at startup), or replaceable while serving
-/// ([`Cors::reloadable`], feature `config`).
+/// ([`Cors::reloadable`], feature `config`). Several policies, each for the paths under a
+/// prefix, go on one middleware with [`Cors::route`].
+///
+/// Stacked middlewares (`App::wrap` around a `Scope::wrap` or a `Resource::wrap`) behave as
+/// stacked tower layers do (see [`CorsLayer`](crate::CorsLayer)): the innermost decides the
+/// actual response, the outer one answers the preflights and warns once.
 #[derive(Clone, Debug)]
 pub struct Cors {
     policies: Policies,

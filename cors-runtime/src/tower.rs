@@ -32,7 +32,19 @@ use crate::writes::{Head, RequestMethod};
 ///
 /// The policy can be a `static` ([`CorsLayer::new`], [`CorsPolicy::layer`]), owned or shared
 /// ([`CorsLayer::shared`], for a policy built at startup), or replaceable while serving
-/// ([`CorsLayer::reloadable`], feature `config`).
+/// ([`CorsLayer::reloadable`], feature `config`). Several policies, each for the paths under a
+/// prefix, go on one layer with [`CorsLayer::route`].
+///
+/// **Stacked layers.** When a request passes through more than one of this crate's layers (an
+/// app-wide one around a nested router with its own), the innermost one decides the actual
+/// response's CORS headers, and the outer ones leave its answer as it is: an outer layer never
+/// widens an inner, stricter policy. But the outer layer sees every preflight first and answers it
+/// by its own policy, and refuses the writes its own policy refuses before the inner one sees
+/// them. The first time a layer finds itself around another (feature `tracing`), it emits one
+/// WARN event, target `cors_runtime`, saying so: give the inner routes their policy with
+/// [`CorsLayer::route`] instead. A layer recognises an inner one's answer by a mark on a line
+/// that the inner one wrote: the value's "sensitive" flag, which HTTP/1.1 never sends and which
+/// HTTP/2 only keeps out of its header compression table.
 ///
 /// ```
 /// use cors_runtime::{cors_policy, CorsLayer, CorsPolicy};
