@@ -227,7 +227,7 @@ where
 
     forward_ready!(service);
 
-    fn call(&self, request: ServiceRequest) -> Self::Future {
+    fn call(&self, mut request: ServiceRequest) -> Self::Future {
         let head = Head {
             method: request.method(),
             uri: Some(request.uri()),
@@ -254,7 +254,6 @@ where
                 response: Some(request.into_response(response)),
             },
             ControlFlow::Continue((policy, origin)) => {
-                let mut request = request;
                 actual::pass_on(write, request.headers_mut());
                 State::Actual {
                     future: self.service.call(request),

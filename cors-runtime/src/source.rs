@@ -218,6 +218,7 @@ impl ServicePolicies {
     }
 }
 
+#[inline]
 fn by_static<'r, R, H: HeaderLines, M: RequestMethod, U: RequestUri>(
     policy: &'static CorsPolicy,
     head: Head<'_, M, U>,
@@ -230,6 +231,7 @@ fn by_static<'r, R, H: HeaderLines, M: RequestMethod, U: RequestUri>(
         .map_continue(|origin| (ResponsePolicy::Static(policy), origin))
 }
 
+#[inline]
 fn by_shared<'r, R, H: HeaderLines, M: RequestMethod, U: RequestUri>(
     policy: &Arc<CorsPolicy>,
     head: Head<'_, M, U>,

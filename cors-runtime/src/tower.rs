@@ -241,7 +241,7 @@ where
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
+    fn call(&mut self, mut request: Request<ReqBody>) -> Self::Future {
         let head = Head {
             method: request.method(),
             uri: Some(request.uri()),
@@ -261,7 +261,6 @@ where
                 response: Some(response),
             },
             ControlFlow::Continue((policy, origin)) => {
-                let mut request = request;
                 actual::pass_on(write, request.headers_mut());
                 State::Actual {
                     future: self.inner.call(request),
