@@ -218,6 +218,7 @@ impl ServicePolicies {
     }
 }
 
+/// Classifies by a `'static` policy, whose exact origins the response can keep borrowing.
 #[inline]
 fn by_static<'r, R, H: HeaderLines, M: RequestMethod, U: RequestUri>(
     policy: &'static CorsPolicy,
@@ -225,12 +226,12 @@ fn by_static<'r, R, H: HeaderLines, M: RequestMethod, U: RequestUri>(
     headers: &'r H,
     answer: impl FnOnce(Answer<'_, 'r, H>) -> R,
 ) -> ControlFlow<R, Kept<H::Value>> {
-    policy
-        .decide(head, headers)
-        .map_break(answer)
-        .map_continue(|origin| (ResponsePolicy::Static(policy), origin))
+    by(policy, head, headers, answer, |origin| {
+        (ResponsePolicy::Static(policy), origin)
+    })
 }
 
+/// Classifies by a shared policy, kept by reference count, the decision owning what it writes.
 #[inline]
 fn by_shared<'r, R, H: HeaderLines, M: RequestMethod, U: RequestUri>(
     policy: &Arc<CorsPolicy>,
@@ -238,15 +239,26 @@ fn by_shared<'r, R, H: HeaderLines, M: RequestMethod, U: RequestUri>(
     headers: &'r H,
     answer: impl FnOnce(Answer<'_, 'r, H>) -> R,
 ) -> ControlFlow<R, Kept<H::Value>> {
+    by(policy, head, headers, answer, |origin| {
+        (
+            ResponsePolicy::Shared(Arc::clone(policy)),
+            detach::<H>(origin),
+        )
+    })
+}
+
+#[inline]
+fn by<'p, 'r, R, H: HeaderLines, M: RequestMethod, U: RequestUri>(
+    policy: &'p CorsPolicy,
+    head: Head<'_, M, U>,
+    headers: &'r H,
+    answer: impl FnOnce(Answer<'_, 'r, H>) -> R,
+    keep: impl FnOnce(ActualOrigin<'p, H::Value>) -> Kept<H::Value>,
+) -> ControlFlow<R, Kept<H::Value>> {
     policy
         .decide(head, headers)
         .map_break(answer)
-        .map_continue(|origin| {
-            (
-                ResponsePolicy::Shared(Arc::clone(policy)),
-                detach::<H>(origin),
-            )
-        })
+        .map_continue(keep)
 }
 
 /// The policy an actual request keeps until its response is there, to write its headers.

@@ -337,17 +337,26 @@ mod actix {
             .body("handled")
     }
 
+    /// Serves `$app` with the app's routes added, and sends it every probe.
+    macro_rules! probe_app {
+        ($app:expr) => {{
+            let (address, stop) = crate::common::actix_server!(|| {
+                $app.route("/api/items", web::route().to(handler))
+                    .route("/administrator", web::route().to(handler))
+            });
+            let seen = probe_all(address).await;
+            stop.await;
+            seen
+        }};
+    }
+
     #[actix_web::test]
     async fn one_middleware_with_a_route_gives_the_admin_scope_to_the_admin_policy() {
-        let (address, stop) = crate::common::actix_server!(|| {
+        let seen = probe_app!(
             App::new()
                 .wrap(Cors::new(&APP).route("/admin", &ADMIN).unwrap())
                 .service(web::scope("/admin").route("/users", web::route().to(handler)))
-                .route("/api/items", web::route().to(handler))
-                .route("/administrator", web::route().to(handler))
-        });
-        let seen = probe_all(address).await;
-        stop.await;
+        );
         // actix-web routes `/%61dmin/users` to the `/admin` scope: ADMIN decides it too.
         let mut expected = ROUTED;
         expected[11] = UNREAD;
@@ -356,19 +365,13 @@ mod actix {
 
     #[actix_web::test]
     async fn a_scope_with_its_own_middleware_is_never_widened_by_the_apps() {
-        let (address, stop) = crate::common::actix_server!(|| {
-            App::new()
-                .wrap(APP.actix())
-                .service(
-                    web::scope("/admin")
-                        .wrap(ADMIN.actix())
-                        .route("/users", web::route().to(handler)),
-                )
-                .route("/api/items", web::route().to(handler))
-                .route("/administrator", web::route().to(handler))
-        });
-        let seen = probe_all(address).await;
-        stop.await;
+        let seen = probe_app!(
+            App::new().wrap(APP.actix()).service(
+                web::scope("/admin")
+                    .wrap(ADMIN.actix())
+                    .route("/users", web::route().to(handler)),
+            )
+        );
         let mut expected = STACKED;
         expected[11] = UNREAD;
         check("actix-web, Scope::wrap", &seen, &expected);
@@ -376,19 +379,13 @@ mod actix {
 
     #[actix_web::test]
     async fn a_resource_with_its_own_middleware_is_never_widened_either() {
-        let (address, stop) = crate::common::actix_server!(|| {
-            App::new()
-                .wrap(APP.actix())
-                .service(
-                    web::resource("/admin/users")
-                        .wrap(ADMIN.actix())
-                        .route(web::route().to(handler)),
-                )
-                .route("/api/items", web::route().to(handler))
-                .route("/administrator", web::route().to(handler))
-        });
-        let seen = probe_all(address).await;
-        stop.await;
+        let seen = probe_app!(
+            App::new().wrap(APP.actix()).service(
+                web::resource("/admin/users")
+                    .wrap(ADMIN.actix())
+                    .route(web::route().to(handler)),
+            )
+        );
         let mut expected = STACKED;
         expected[11] = UNREAD;
         check("actix-web, Resource::wrap", &seen, &expected);

@@ -387,11 +387,16 @@ fn api() -> Router {
             .layer(policy.layer());
         router = router.nest(&format!("/{prefix}"), scoped);
     }
-    let routed = cors_runtime::CorsLayer::new(&ROUTED_APP)
+    let app_and_admin = cors_runtime::CorsLayer::new(&ROUTED_APP)
         .route(ROUTED_PREFIX, &ROUTED_ADMIN)
         .expect("a valid prefix");
     router
-        .nest("/routed", Router::new().route("/{*case}", any(handler)).layer(routed))
+        .nest(
+            "/routed",
+            Router::new()
+                .route("/{*case}", any(handler))
+                .layer(app_and_admin),
+        )
         .route("/page", get(|| async { Html(page_on_the_api()) }))
         .layer(middleware::from_fn(record))
 }
@@ -448,12 +453,12 @@ fn actix_api() -> u16 {
                             .default_service(web::to(handler)),
                     );
                 }
-                let routed = cors_runtime::actix::Cors::new(&ROUTED_APP)
+                let app_and_admin = cors_runtime::actix::Cors::new(&ROUTED_APP)
                     .route(ROUTED_PREFIX, &ROUTED_ADMIN)
                     .expect("a valid prefix");
                 app.service(
                     web::scope("/routed")
-                        .wrap(routed)
+                        .wrap(app_and_admin)
                         .default_service(web::to(handler)),
                 )
             })
