@@ -5,7 +5,8 @@
 //! passes it), every case runs once; `--list` prints the cases.
 //!
 //! Cases: `check/<kind>` (`check` + `write_headers`), `tower/<kind>` (a request through the
-//! layer around a no-op service), `actix/<kind>` (through the actix-web middleware), for the
+//! layer around a no-op service; `shared/<kind>` and `reloadable/<kind>` with the same policy
+//! built at startup, shared and reloadable), `actix/<kind>` (through the actix-web middleware), for the
 //! kinds of the other benchmarks; `writes/off/<name>` and `writes/on/<name>` (the write
 //! requests under the policy without and with `refuse_cross_origin_writes`), and
 //! `writes/one_lookup`; `routes/<n>/chosen` and `routes/<n>/none` (an allowed request through a
@@ -21,12 +22,13 @@ use cors_benches::{
     API, API_WRITES, Kind, Noop, ROUTE_COUNTS, WRITES, drive, one_lookup, ours, routed_layer,
     routed_request, write_request,
 };
+use cors_runtime::CorsLayer;
 use http::HeaderMap;
 use tower_layer::Layer;
 
 fn cases() -> Vec<String> {
     let mut cases = Vec::new();
-    for adapter in ["check", "tower", "actix"] {
+    for adapter in ["check", "tower", "shared", "reloadable", "actix"] {
         cases.extend(Kind::ALL.map(|kind| format!("{adapter}/{}", kind.name())));
     }
     for key in ["off", "on"] {
@@ -53,8 +55,17 @@ fn run(case: &str, n: usize) -> bool {
                 black_box(ours(&API, black_box(method), black_box(headers), &mut out));
             }
         }
-        ("tower", Some(kind)) => {
-            let mut service = API.layer().layer(Noop);
+        ("tower" | "shared" | "reloadable", Some(kind)) => {
+            let startup = || {
+                API.with_origins(API.origin_patterns())
+                    .expect("valid origins")
+            };
+            let layer = match adapter {
+                "tower" => API.layer(),
+                "shared" => CorsLayer::shared(startup()),
+                _ => CorsLayer::reloadable(startup()).0,
+            };
+            let mut service = layer.layer(Noop);
             for _ in 0..n {
                 black_box(drive(&mut service, black_box(kind.request())));
             }
