@@ -102,6 +102,9 @@ impl RoutePolicy {
     /// replaces it (feature `config`). Each route has its own handle: replacing one route's
     /// policy leaves the others as they are.
     ///
+    /// Each request under the route reads the policy in place through a lock-free load, which
+    /// allocates nothing but a slot per thread, once, at the thread's first read.
+    ///
     /// ```
     /// use cors_runtime::{cors_policy, CorsLayer, CorsPolicy, RoutePolicy};
     ///
