@@ -27,6 +27,8 @@ pub mod origin_table;
 #[cfg(feature = "validate")]
 mod problem;
 #[cfg(feature = "validate")]
+pub mod public_suffix;
+#[cfg(feature = "validate")]
 pub mod rules;
 pub mod syntax;
 

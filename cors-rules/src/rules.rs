@@ -55,9 +55,7 @@ pub fn public_suffix_of(pattern: &OriginPattern) -> Option<&str> {
         return None;
     }
     let domain = pattern.host.strip_suffix('.').unwrap_or(&pattern.host);
-    psl::suffix(domain.as_bytes())
-        .filter(|suffix| suffix.is_known() && suffix.as_bytes() == domain.as_bytes())
-        .map(|_| domain)
+    crate::public_suffix::is_public_suffix(domain).then_some(domain)
 }
 
 /// Every problem of `origins` (`None` for `allow_origins: *`) in `context`, in the order the

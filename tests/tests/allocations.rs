@@ -352,7 +352,12 @@ fn choosing_a_policy_by_path_allocates_nothing() {
     // A reloadable route's policy is read lock-free through its swap, which registers each
     // thread once, at its first read (a slot it keeps for the thread's life): a request first,
     // so that what is counted is what every later request costs.
-    drop(through_path(&layer, Method::GET, "/reloadable", &[("origin", APP)]));
+    drop(through_path(
+        &layer,
+        Method::GET,
+        "/reloadable",
+        &[("origin", APP)],
+    ));
     for path in [
         "/static/a",
         "/shared/a/b",
