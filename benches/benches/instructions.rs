@@ -20,7 +20,7 @@ use actix_web::HttpResponse;
 use actix_web::dev::{Service, ServiceRequest, Transform, fn_service};
 use cors_benches::{
     API, API_WRITES, Kind, Noop, ROUTE_COUNTS, WRITES, drive, one_lookup, ours, routed_layer,
-    routed_request, write_request,
+    routed_request, routed_uri, write_request,
 };
 use cors_runtime::CorsLayer;
 use http::HeaderMap;
@@ -90,13 +90,10 @@ fn run(case: &str, n: usize) -> bool {
             if !ROUTE_COUNTS.contains(&prefixes) || !matches!(which, "chosen" | "none") {
                 return false;
             }
-            let chosen = which == "chosen";
+            let uri = routed_uri(prefixes, which == "chosen");
             let mut service = routed_layer(prefixes).layer(Noop);
             for _ in 0..n {
-                black_box(drive(
-                    &mut service,
-                    black_box(routed_request(prefixes, chosen)),
-                ));
+                black_box(drive(&mut service, black_box(routed_request(&uri))));
             }
         }
         ("writes", None) if rest == "one_lookup" => {

@@ -136,21 +136,27 @@ pub fn routed_layer(n: usize) -> cors_runtime::CorsLayer {
     })
 }
 
-/// A request through a routed layer: `chosen`, to a path under the last prefix (or, without
-/// prefixes, any path); `none`, to a path of four segments that no prefix covers. Both from an
-/// origin both policies allow.
+/// The path of a request through a routed layer: `chosen`, a path under the last prefix (or,
+/// without prefixes, any path); otherwise a path of four segments that no prefix covers. Parsed
+/// once, so that a benchmark's loop only clones it.
 ///
 /// # Panics
 /// Never: the paths are valid.
 #[must_use]
-pub fn routed_request(n: usize, chosen: bool) -> Request<()> {
-    let mut request = Kind::ActualAllowed.request();
+pub fn routed_uri(n: usize, chosen: bool) -> http::Uri {
     let path = if chosen && n > 0 {
         format!("/p{}/items/42", n - 1)
     } else {
         "/api/v1/items/42".to_owned()
     };
-    *request.uri_mut() = path.parse().expect("a path");
+    path.parse().expect("a path")
+}
+
+/// An allowed request (an origin both policies allow) to `uri`.
+#[must_use]
+pub fn routed_request(uri: &http::Uri) -> Request<()> {
+    let mut request = Kind::ActualAllowed.request();
+    *request.uri_mut() = uri.clone();
     request
 }
 
