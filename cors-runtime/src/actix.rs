@@ -37,7 +37,7 @@ use actix_web::{Error, HttpResponse};
 use pin_project_lite::pin_project;
 
 use crate::actual::{self, ActualOrigin};
-use crate::lines::{HeaderLines, Name, header_name};
+use crate::lines::{HeaderLines, Name, header_name, map_writes};
 use crate::policy::CorsPolicy;
 use crate::routes::RouteError;
 #[cfg(feature = "config")]
@@ -356,41 +356,7 @@ impl HeaderLines for HeaderMap {
         lines.iter()
     }
 
-    #[inline]
-    fn is_empty(&self) -> bool {
-        HeaderMap::is_empty(self)
-    }
-
-    #[inline]
-    fn first_mut(&mut self, name: Name) -> Option<&mut HeaderValue> {
-        self.get_mut(actix_name(name))
-    }
-
-    #[inline]
-    fn mark(value: &mut HeaderValue) {
-        value.set_sensitive(true);
-    }
-
-    #[cfg(any(feature = "tower", feature = "actix"))]
-    #[inline]
-    fn is_marked(value: &HeaderValue) -> bool {
-        value.is_sensitive()
-    }
-
-    #[inline]
-    fn insert(&mut self, name: Name, value: HeaderValue) {
-        HeaderMap::insert(self, actix_name(name), value);
-    }
-
-    #[inline]
-    fn append(&mut self, name: Name, value: HeaderValue) {
-        HeaderMap::append(self, actix_name(name), value);
-    }
-
-    #[inline]
-    fn remove(&mut self, name: Name) {
-        HeaderMap::remove(self, actix_name(name));
-    }
+    map_writes!(actix_name);
 }
 
 #[inline(always)]

@@ -147,6 +147,51 @@ macro_rules! header_name {
 #[cfg(feature = "actix")]
 pub(crate) use header_name;
 
+/// The methods of [`HeaderLines`] that both maps (`http` 1's and actix-web's, whose `HeaderMap`
+/// and `HeaderValue` have the same API) write the same way, given the function that names a
+/// [`Name`] in the map's own `HeaderName`.
+macro_rules! map_writes {
+    ($name:ident) => {
+        #[inline]
+        fn is_empty(&self) -> bool {
+            HeaderMap::is_empty(self)
+        }
+
+        #[inline]
+        fn first_mut(&mut self, name: Name) -> Option<&mut HeaderValue> {
+            self.get_mut($name(name))
+        }
+
+        #[inline]
+        fn mark(value: &mut HeaderValue) {
+            value.set_sensitive(true);
+        }
+
+        #[cfg(any(feature = "tower", feature = "actix"))]
+        #[inline]
+        fn is_marked(value: &HeaderValue) -> bool {
+            value.is_sensitive()
+        }
+
+        #[inline]
+        fn insert(&mut self, name: Name, value: HeaderValue) {
+            HeaderMap::insert(self, $name(name), value);
+        }
+
+        #[inline]
+        fn append(&mut self, name: Name, value: HeaderValue) {
+            HeaderMap::append(self, $name(name), value);
+        }
+
+        #[inline]
+        fn remove(&mut self, name: Name) {
+            HeaderMap::remove(self, $name(name));
+        }
+    };
+}
+#[cfg(feature = "actix")]
+pub(crate) use map_writes;
+
 /// `http` 1.x, which axum, hyper, tonic and tower speak.
 impl HeaderLines for HeaderMap {
     type Value = HeaderValue;
@@ -185,41 +230,7 @@ impl HeaderLines for HeaderMap {
                 .is_some_and(|value| value == "true")
     }
 
-    #[inline]
-    fn is_empty(&self) -> bool {
-        HeaderMap::is_empty(self)
-    }
-
-    #[inline]
-    fn first_mut(&mut self, name: Name) -> Option<&mut HeaderValue> {
-        self.get_mut(http_name(name))
-    }
-
-    #[inline]
-    fn mark(value: &mut HeaderValue) {
-        value.set_sensitive(true);
-    }
-
-    #[cfg(any(feature = "tower", feature = "actix"))]
-    #[inline]
-    fn is_marked(value: &HeaderValue) -> bool {
-        value.is_sensitive()
-    }
-
-    #[inline]
-    fn insert(&mut self, name: Name, value: HeaderValue) {
-        HeaderMap::insert(self, http_name(name), value);
-    }
-
-    #[inline]
-    fn append(&mut self, name: Name, value: HeaderValue) {
-        HeaderMap::append(self, http_name(name), value);
-    }
-
-    #[inline]
-    fn remove(&mut self, name: Name) {
-        HeaderMap::remove(self, http_name(name));
-    }
+    map_writes!(http_name);
 }
 
 #[inline(always)]
