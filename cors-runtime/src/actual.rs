@@ -77,6 +77,7 @@ impl<'p> Actual<'p> {
     /// `Vary` (after the handler's own names, never twice), whatever the verdict: the response
     /// differs by origin, and caches must know.
     pub fn write_headers(&self, headers: &mut HeaderMap) {
+        // A caller's write never looks for a middleware's mark, so it always writes.
         write(self.policy, self.origin.as_ref(), headers, By::Caller);
     }
 }
@@ -91,22 +92,15 @@ pub(crate) fn answer<H: HeaderLines>(
     origin: Option<&AllowOrigin<'_, H::Value>>,
     headers: &mut H,
 ) {
-    if !headers.is_empty() && answered(headers) {
+    // The mark is on `Access-Control-Allow-Origin` (every answer of an `allow_origins: *`
+    // policy writes it), read here, or on `Vary` (every answer of a policy with origins lists
+    // `Origin` there), read where writing reads `Vary` anyway.
+    let answered =
+        !headers.is_empty() && H::values(&headers.lines(Name::AllowOrigin)).any(H::is_marked);
+    if answered || !write(policy, origin, headers, By::Middleware) {
         #[cfg(feature = "tracing")]
         crate::trace::stacked(policy);
-        return;
     }
-    write(policy, origin, headers, By::Middleware);
-}
-
-/// Whether a middleware of this crate has marked the response as its answer: on `Vary` (every
-/// answer of a policy with origins lists `Origin` there) or on `Access-Control-Allow-Origin`
-/// (written on every answer of an `allow_origins: *` policy).
-#[cfg(any(feature = "tower", feature = "actix"))]
-fn answered<H: HeaderLines>(headers: &H) -> bool {
-    [Name::Vary, Name::AllowOrigin]
-        .into_iter()
-        .any(|name| H::values(&headers.lines(name)).any(H::is_marked))
 }
 
 /// Marks the `Origin` line of a write that a middleware passes on to the service it wraps, so
@@ -137,21 +131,24 @@ pub(crate) fn mark_refusal<H: HeaderLines>(request: &H, headers: &mut H) {
     .append_to(headers);
 }
 
-/// The actual request's headers, written into a response of any framework by `by`.
+/// The actual request's headers, written into a response of any framework by `by`; `false`,
+/// with nothing written, when a middleware finds an inner one's answer there.
 fn write<H: HeaderLines>(
     policy: &CorsPolicy,
     origin: Option<&AllowOrigin<'_, H::Value>>,
     headers: &mut H,
     by: By,
-) {
+) -> bool {
     let handler_headers = !headers.is_empty();
-    VaryOn {
+    let vary = VaryOn {
         origin: !matches!(origin, Some(AllowOrigin::Any)),
         preflight: false,
         private_network: false,
         by,
+    };
+    if !vary.append_to(headers) {
+        return false;
     }
-    .append_to(headers);
     let answers = policy.answers();
     let Some(origin) = origin else {
         if handler_headers {
@@ -159,7 +156,7 @@ fn write<H: HeaderLines>(
                 headers.remove(name);
             }
         }
-        return;
+        return true;
     };
     // A map the handler left empty has none of these names: appending is inserting there, and
     // costs less in actix-web's map.
@@ -194,6 +191,7 @@ fn write<H: HeaderLines>(
     } else if handler_headers {
         headers.remove(Name::ExposeHeaders);
     }
+    true
 }
 
 impl fmt::Debug for Actual<'_> {

@@ -92,7 +92,6 @@ pub(crate) trait HeaderLines {
     /// the value's "sensitive" flag, which HTTP/1.1 does not send and HTTP/2 only keeps out of
     /// its header compression table.
     fn mark(value: &mut Self::Value);
-    #[cfg(any(feature = "tower", feature = "actix"))]
     fn is_marked(value: &Self::Value) -> bool;
     fn insert(&mut self, name: Name, value: Self::Value);
     fn append(&mut self, name: Name, value: Self::Value);
@@ -167,7 +166,6 @@ macro_rules! map_writes {
             value.set_sensitive(true);
         }
 
-        #[cfg(any(feature = "tower", feature = "actix"))]
         #[inline]
         fn is_marked(value: &HeaderValue) -> bool {
             value.is_sensitive()

@@ -57,13 +57,23 @@ impl VaryOn {
     }
 
     /// Appends the names that `Vary` does not list yet, leaving the handler's lines as they are.
-    pub(crate) fn append_to<H: HeaderLines>(self, headers: &mut H) {
-        if !self.origin && !self.preflight {
-            return;
+    ///
+    /// For a middleware, it also reads there whether one of this crate inside it has answered
+    /// already (a marked line): then it writes nothing and says so with `false`.
+    pub(crate) fn append_to<H: HeaderLines>(self, headers: &mut H) -> bool {
+        let names = self.origin || self.preflight;
+        if !names && self.by == By::Caller {
+            return true;
         }
         if !headers.is_empty() {
             let missing = {
                 let lines = headers.lines(Name::Vary);
+                if self.by == By::Middleware && H::values(&lines).any(H::is_marked) {
+                    return false;
+                }
+                if !names {
+                    return true;
+                }
                 H::values(&lines).next().is_some().then(|| {
                     let mut missing = self.applies();
                     for (missing, name) in missing.iter_mut().zip(&NAMES) {
@@ -84,8 +94,11 @@ impl VaryOn {
                 {
                     H::mark(first);
                 }
-                return;
+                return true;
             }
+        }
+        if !names {
+            return true;
         }
         let line = if self.preflight {
             &PREFLIGHT_LINES[usize::from(self.origin) | usize::from(self.private_network) << 1]
@@ -93,6 +106,7 @@ impl VaryOn {
             &NAMES[0]
         };
         headers.append(Name::Vary, self.line::<H>(line));
+        true
     }
 
     fn line<H: HeaderLines>(self, line: &PolicyValue) -> H::Value {
