@@ -1,0 +1,366 @@
+//! What came of a request: what the page could read, or which step refused it and why, and
+//! what the server received on the way.
+
+use std::fmt;
+
+use http::{HeaderMap, HeaderName, Method, StatusCode, Uri};
+
+use crate::engine::{Engine, canonical};
+
+/// The step of the fetch at which a request was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    /// Before anything was sent: `fetch()` threw (a forbidden method, a header that is not a
+    /// header, a mode the request cannot have).
+    Request,
+    /// The preflight (`OPTIONS`) or its answer.
+    Preflight,
+    /// The response to the request itself.
+    Response,
+}
+
+/// Why a request was refused: one of the Fetch Standard's failures, with the value concerned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// `fetch()` refuses the request itself, before sending it.
+    Request(String),
+    /// The server could not be reached, or its answer was not HTTP.
+    Network(String),
+    /// The preflight's answer does not have an ok status (200 to 299).
+    NotOk {
+        /// The status it had.
+        status: u16,
+    },
+    /// No `Access-Control-Allow-Origin`.
+    MissingAllowOrigin,
+    /// Several `Access-Control-Allow-Origin` values (several lines, or a list in one).
+    MultipleAllowOrigin {
+        /// Every value, joined with `, `.
+        value: String,
+    },
+    /// An `Access-Control-Allow-Origin` that is neither the page's origin nor `*`.
+    AllowOriginMismatch {
+        /// The value the server sent.
+        value: String,
+    },
+    /// `Access-Control-Allow-Origin: *` for a request with credentials.
+    WildcardWithCredentials,
+    /// A request with credentials, and `Access-Control-Allow-Credentials` is not `true`.
+    AllowCredentials {
+        /// What the server sent instead, if anything.
+        value: Option<String>,
+    },
+    /// `Access-Control-Allow-Methods` or `-Headers` does not parse as a list of tokens, so the
+    /// preflight fails whatever it lists.
+    InvalidList {
+        /// The header.
+        header: HeaderName,
+        /// The first element that is not a token.
+        token: String,
+    },
+    /// The preflight's answer does not allow the method (compared case-sensitively).
+    MethodNotAllowed {
+        /// The method as sent.
+        method: String,
+    },
+    /// The preflight's answer does not allow a request header.
+    HeaderNotAllowed {
+        /// The (lowercase) name.
+        name: String,
+    },
+    /// The response is a redirect, which browsers follow and this model does not.
+    Redirect {
+        /// The redirect's status.
+        status: u16,
+    },
+}
+
+impl Failure {
+    /// The response header the failure is about, if one is.
+    #[must_use]
+    pub fn header(&self) -> Option<HeaderName> {
+        match self {
+            Self::MissingAllowOrigin
+            | Self::MultipleAllowOrigin { .. }
+            | Self::AllowOriginMismatch { .. }
+            | Self::WildcardWithCredentials => Some(http::header::ACCESS_CONTROL_ALLOW_ORIGIN),
+            Self::AllowCredentials { .. } => Some(http::header::ACCESS_CONTROL_ALLOW_CREDENTIALS),
+            Self::InvalidList { header, .. } => Some(header.clone()),
+            Self::MethodNotAllowed { .. } => Some(http::header::ACCESS_CONTROL_ALLOW_METHODS),
+            Self::HeaderNotAllowed { .. } => Some(http::header::ACCESS_CONTROL_ALLOW_HEADERS),
+            Self::Request(_) | Self::Network(_) | Self::NotOk { .. } | Self::Redirect { .. } => {
+                None
+            }
+        }
+    }
+
+    /// What the server's side should change, in a sentence, given the `status` of the answer
+    /// that failed.
+    fn fix(&self, stage: Stage, status: Option<u16>) -> String {
+        if stage == Stage::Preflight
+            && let Some(status) = status.filter(|s| !(200..300).contains(s))
+            && !matches!(self, Self::NotOk { .. })
+        {
+            return Self::NotOk { status }.fix(stage, None);
+        }
+        let answer = if stage == Stage::Preflight {
+            "the answer to the preflight (OPTIONS)"
+        } else {
+            "the response"
+        };
+        match self {
+            Self::Request(_) => "the page's own request is refused: change the request".to_owned(),
+            Self::Network(error) => format!("the server was not reached: {error}"),
+            Self::NotOk { status } => format!(
+                "the preflight got {status}: something answers OPTIONS before the CORS layer \
+                 (an authentication layer, a router without the route, a redirect): put the \
+                 CORS layer outside it, or let preflights through"
+            ),
+            Self::MissingAllowOrigin => format!(
+                "{answer} carried no Access-Control-Allow-Origin: the route is outside the CORS \
+                 layer, or the policy does not allow this origin"
+            ),
+            Self::MultipleAllowOrigin { .. } => format!(
+                "{answer} carried several Access-Control-Allow-Origin values: two layers or a \
+                 handler and a layer both write it; let one write it"
+            ),
+            Self::AllowOriginMismatch { value } => format!(
+                "{answer} allows `{value}`, not this page: the policy does not list this origin, \
+                 or a cache served another origin's answer (Vary: Origin missing)"
+            ),
+            Self::WildcardWithCredentials => format!(
+                "{answer} allows `*`, which never covers a request with credentials: echo the \
+                 origin and send Access-Control-Allow-Credentials: true"
+            ),
+            Self::AllowCredentials { .. } => format!(
+                "{answer} lacks Access-Control-Allow-Credentials: true, which a request with \
+                 credentials needs"
+            ),
+            Self::InvalidList { header, token } => format!(
+                "{} contains `{token}`, which is not a token: browsers then refuse every \
+                 preflight",
+                canonical(header.as_str())
+            ),
+            Self::MethodNotAllowed { method } => format!(
+                "Access-Control-Allow-Methods does not list `{method}` (methods are compared \
+                 case-sensitively, and `*` does not cover a request with credentials)"
+            ),
+            Self::HeaderNotAllowed { name } => format!(
+                "Access-Control-Allow-Headers does not list `{name}` (`*` does not cover \
+                 `authorization`, nor any header of a request with credentials)"
+            ),
+            Self::Redirect { status } => format!(
+                "the response is a redirect ({status}), which cors-browser does not follow: \
+                 request the final URL"
+            ),
+        }
+    }
+}
+
+/// A refusal: the step, the failure, and the words of the engine modelled.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Blocked {
+    /// The step that failed.
+    pub stage: Stage,
+    /// How it failed.
+    pub failure: Failure,
+    /// The engine's console message.
+    pub console: String,
+    /// What the page's script got: the error `fetch()` rejects with.
+    pub script_error: String,
+    /// The status of the answer that failed, when there was one.
+    pub status: Option<u16>,
+}
+
+/// What the page got.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Response {
+    /// A response the script can read: its status and the headers it may see.
+    Readable {
+        /// The status.
+        status: StatusCode,
+        /// The headers the script can read (`response.headers`), lowercase.
+        headers: HeaderMap,
+    },
+    /// A `no-cors` response from another origin: the page gets it, with status 0 and no header.
+    Opaque,
+    /// A form submitted to another origin: the browser navigated; the page reads nothing.
+    Submitted,
+    /// Refused.
+    Blocked(Blocked),
+}
+
+/// What kind of request the server received.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sent {
+    /// The CORS preflight (`OPTIONS` with `Access-Control-Request-Method`).
+    Preflight,
+    /// The request itself.
+    Request,
+}
+
+/// One request the server received, and what it answered.
+#[derive(Clone, Debug)]
+pub struct Exchange {
+    /// A preflight or the request.
+    pub kind: Sent,
+    /// The method sent.
+    pub method: Method,
+    /// The URL sent.
+    pub uri: Uri,
+    /// The headers sent.
+    pub request_headers: HeaderMap,
+    /// The answer's status, or `None` when there was none (a network error).
+    pub status: Option<StatusCode>,
+    /// The answer's headers.
+    pub response_headers: HeaderMap,
+}
+
+/// Everything that came of one request from a page.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    /// The engine modelled.
+    pub engine: Engine,
+    /// The page's origin.
+    pub page: String,
+    /// The method asked for.
+    pub method: String,
+    /// The URL requested.
+    pub url: String,
+    /// What the page got.
+    pub response: Response,
+    /// What reached the server, in order.
+    pub exchanges: Vec<Exchange>,
+    /// Whether the request was let through on a preflight answer in the cache.
+    pub preflight_cached: bool,
+}
+
+impl Outcome {
+    /// Whether the script can read the response.
+    #[must_use]
+    pub fn is_readable(&self) -> bool {
+        matches!(self.response, Response::Readable { .. })
+    }
+
+    /// The refusal, when there was one.
+    #[must_use]
+    pub fn blocked(&self) -> Option<&Blocked> {
+        match &self.response {
+            Response::Blocked(blocked) => Some(blocked),
+            Response::Readable { .. } | Response::Opaque | Response::Submitted => None,
+        }
+    }
+
+    /// The status the script reads, when it can read the response.
+    #[must_use]
+    pub fn status(&self) -> Option<StatusCode> {
+        match &self.response {
+            Response::Readable { status, .. } => Some(*status),
+            Response::Opaque | Response::Submitted | Response::Blocked(_) => None,
+        }
+    }
+
+    /// What `response.headers.get(name)` gives the script: `None` when the header is absent,
+    /// hidden from it, or the response is not readable.
+    #[must_use]
+    pub fn header(&self, name: &str) -> Option<String> {
+        match &self.response {
+            Response::Readable { headers, .. } => crate::safelist::combined(headers, name),
+            Response::Opaque | Response::Submitted | Response::Blocked(_) => None,
+        }
+    }
+
+    /// How many preflights the server received for this request.
+    #[must_use]
+    pub fn preflights(&self) -> usize {
+        self.exchanges
+            .iter()
+            .filter(|exchange| exchange.kind == Sent::Preflight)
+            .count()
+    }
+
+    /// Whether the request itself (not only its preflight) reached the server.
+    #[must_use]
+    pub fn reached_server(&self) -> bool {
+        self.exchanges
+            .iter()
+            .any(|exchange| exchange.kind == Sent::Request && exchange.status.is_some())
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = format!(
+            "{} {} from a page on {} in {}",
+            self.method, self.url, self.page, self.engine
+        );
+        match &self.response {
+            Response::Readable { status, headers } => {
+                write!(f, "{what}: readable, status {}", status.as_u16())?;
+                let names: Vec<&str> = headers.keys().map(HeaderName::as_str).collect();
+                if !names.is_empty() {
+                    write!(f, ", headers the page can read: {}", names.join(", "))?;
+                }
+            }
+            Response::Opaque => write!(f, "{what}: sent, and opaque to the page (no-cors)")?,
+            Response::Submitted => write!(f, "{what}: submitted (the page reads nothing)")?,
+            Response::Blocked(blocked) => {
+                let step = match blocked.stage {
+                    Stage::Request => "the request itself",
+                    Stage::Preflight => "the preflight",
+                    Stage::Response => "the CORS check of the response",
+                };
+                write!(f, "{what}: blocked at {step}")?;
+                if let Some(header) = blocked.failure.header() {
+                    write!(f, " ({})", canonical(header.as_str()))?;
+                }
+                write!(
+                    f,
+                    "\n  why: {}\n  {} console: {}\n  the script gets: {}",
+                    blocked.failure.fix(blocked.stage, blocked.status),
+                    self.engine,
+                    blocked.console,
+                    blocked.script_error
+                )?;
+            }
+        }
+        if self.preflight_cached {
+            write!(f, "\n  no preflight sent: the cached answer allowed it")?;
+        }
+        if self.exchanges.is_empty() {
+            return write!(f, "\n  the server received nothing");
+        }
+        write!(f, "\n  the server received:")?;
+        for exchange in &self.exchanges {
+            let kind = match exchange.kind {
+                Sent::Preflight => " (preflight)",
+                Sent::Request => "",
+            };
+            write!(f, "\n    {} {}{kind}", exchange.method, exchange.uri)?;
+            match exchange.status {
+                Some(status) => {
+                    write!(f, " -> {}", status.as_u16())?;
+                    let cors: Vec<String> = exchange
+                        .response_headers
+                        .iter()
+                        .filter(|(name, _)| name.as_str().starts_with("access-control-"))
+                        .map(|(name, value)| {
+                            format!(
+                                "{}: {}",
+                                canonical(name.as_str()),
+                                String::from_utf8_lossy(value.as_bytes())
+                            )
+                        })
+                        .collect();
+                    if cors.is_empty() {
+                        write!(f, ", no Access-Control-* header")?;
+                    } else {
+                        write!(f, ", {}", cors.join(", "))?;
+                    }
+                }
+                None => write!(f, " -> no answer")?,
+            }
+        }
+        Ok(())
+    }
+}
