@@ -529,51 +529,114 @@ fn pages() -> Router {
         )
 }
 
-/// What went wrong with one case, if anything.
-fn check(engine: Engine, case: &Case, result: Option<&Value>) -> Vec<String> {
-    let Some(result) = result else {
-        return vec!["no result from the page".to_owned()];
-    };
-    let mut problems = Vec::new();
-    let seen = match (result["outcome"].as_str(), result["status"].as_u64()) {
+/// What one case came to, as the suite compares it: in an engine, or in the model.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Observed {
+    outcome: Outcome,
+    /// The value the page read for each of the case's `read` names.
+    read: Vec<Option<String>>,
+    /// The methods the server received for the case's path, in order.
+    received: Vec<String>,
+    /// Requests the handler received.
+    handled: usize,
+}
+
+impl Observed {
+    fn preflights(&self) -> usize {
+        self.received.iter().filter(|m| *m == "OPTIONS").count()
+    }
+
+    /// Requests besides preflights that reached the server.
+    fn sent(&self) -> usize {
+        self.received.len() - self.preflights()
+    }
+
+    /// What the server saw of `case` since the logs were last cleared, with `outcome` and `read`.
+    fn at_the_server(case: &Case, outcome: Outcome, read: Vec<Option<String>>) -> Self {
+        let path = format!("/{}", case.path);
+        let received = RECEIVED
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(_, p)| *p == path)
+            .map(|(method, _)| method.clone())
+            .collect();
+        let handled = HANDLED
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|p| **p == path)
+            .count();
+        Self {
+            outcome,
+            read,
+            received,
+            handled,
+        }
+    }
+}
+
+/// What the engine let the page see of `case`, as its page wrote it.
+fn in_engine(case: &Case, result: &Value) -> Observed {
+    let outcome = match (result["outcome"].as_str(), result["status"].as_u64()) {
         (Some("allowed"), Some(0)) => Opaque,
         (Some("allowed"), Some(status)) => Allowed(u16::try_from(status).unwrap()),
         (Some("sent"), _) => Sent,
         _ => Blocked,
     };
-    if seen != case.outcome {
+    let read = case
+        .read
+        .iter()
+        .map(|(name, _)| result["read"][name].as_str().map(ToOwned::to_owned))
+        .collect();
+    Observed::at_the_server(case, outcome, read)
+}
+
+/// What the model says of `case`.
+fn in_model(case: &Case, outcome: &cors_browser::Outcome) -> Observed {
+    use cors_browser::Response;
+    let seen = match &outcome.response {
+        Response::Readable { status, .. } => Allowed(status.as_u16()),
+        Response::Opaque => Opaque,
+        Response::Submitted => Sent,
+        Response::Blocked(_) => Blocked,
+    };
+    let read = case
+        .read
+        .iter()
+        .map(|(name, _)| outcome.header(name))
+        .collect();
+    Observed::at_the_server(case, seen, read)
+}
+
+/// The preflights `engine` may send for `case`.
+fn preflights_expected(engine: Engine, case: &Case) -> RangeInclusive<usize> {
+    case.preflights_in
+        .iter()
+        .find(|(other, _)| *other == engine)
+        .map_or(case.preflights..=case.preflights, |(_, range)| {
+            range.clone()
+        })
+}
+
+/// What went wrong with one case in the engine, if anything.
+fn check(engine: Engine, case: &Case, seen: &Observed) -> Vec<String> {
+    let mut problems = Vec::new();
+    if seen.outcome != case.outcome {
         problems.push(format!(
-            "expected {:?}, the browser gave {result}",
-            case.outcome
+            "expected {:?}, the browser gave {:?}",
+            case.outcome, seen.outcome
         ));
     }
-    for (name, expected) in case.read {
-        let read = result["read"][name].as_str();
-        if read != *expected {
+    for ((name, expected), read) in case.read.iter().zip(&seen.read) {
+        if read.as_deref() != *expected {
             problems.push(format!(
                 "reading {name}: expected {expected:?}, got {read:?}"
             ));
         }
     }
-    let path = format!("/{}", case.path);
-    let received: Vec<String> = RECEIVED
-        .lock()
-        .unwrap()
-        .iter()
-        .filter(|(_, p)| *p == path)
-        .map(|(method, _)| method.clone())
-        .collect();
-    let preflights = received
-        .iter()
-        .filter(|method| *method == "OPTIONS")
-        .count();
-    let expected = case
-        .preflights_in
-        .iter()
-        .find(|(other, _)| *other == engine)
-        .map_or(case.preflights..=case.preflights, |(_, range)| {
-            range.clone()
-        });
+    let expected = preflights_expected(engine, case);
+    let preflights = seen.preflights();
     if !expected.contains(&preflights) {
         let (low, high) = expected.into_inner();
         let expected = if low == high {
@@ -583,35 +646,128 @@ fn check(engine: Engine, case: &Case, result: Option<&Value>) -> Vec<String> {
         };
         problems.push(format!(
             "expected {expected} preflight(s), the server received {preflights} (in order: {})",
-            received.join(", ")
+            seen.received.join(", ")
         ));
     }
-    let arrived = received.len() - preflights;
-    if case.sent.is_some_and(|sent| sent != arrived) {
+    if case.sent.is_some_and(|sent| sent != seen.sent()) {
         problems.push(format!(
             "expected the browser to send {} request(s) besides preflights, the server received \
-             {arrived} (in order: {})",
+             {} (in order: {})",
             case.sent.unwrap_or_default(),
-            received.join(", ")
+            seen.sent(),
+            seen.received.join(", ")
         ));
     }
-    let handled = HANDLED
-        .lock()
-        .unwrap()
-        .iter()
-        .filter(|p| **p == path)
-        .count();
-    if handled != case.handled {
+    if seen.handled != case.handled {
         problems.push(format!(
-            "expected the handler to run {} time(s), it ran {handled}",
-            case.handled
+            "expected the handler to run {} time(s), it ran {}",
+            case.handled, seen.handled
         ));
     }
     problems
 }
 
+/// Where the model and the engine differ on one case: the outcome, what the page read, the
+/// requests the server received and the handler calls. Where the case lets the engine send a
+/// range of preflights (a fresh Firefox profile), the model must fall in it too.
+fn disagreements(
+    engine: Engine,
+    case: &Case,
+    browser: &Observed,
+    model: &Observed,
+    outcome: &cors_browser::Outcome,
+) -> Vec<String> {
+    let same_preflights = if case.preflights_in.iter().any(|(other, _)| *other == engine) {
+        preflights_expected(engine, case).contains(&model.preflights())
+            && browser.sent() == model.sent()
+    } else {
+        browser.received == model.received
+    };
+    if browser.outcome == model.outcome
+        && browser.read == model.read
+        && browser.handled == model.handled
+        && same_preflights
+    {
+        return Vec::new();
+    }
+    vec![format!(
+        "the model disagrees with {}: the browser {browser:?}, the model {model:?}; the model \
+         says:\n{outcome}",
+        engine.name()
+    )]
+}
+
+/// The page origin of `host`'s page, and the base of its URLs, against the API on `api_port`.
+fn page_origin(host: &str, api_port: u16) -> String {
+    if host == API_ITSELF {
+        format!("http://127.0.0.1:{api_port}")
+    } else {
+        format!("http://{host}:{PAGE_PORT}")
+    }
+}
+
+/// The request the runner makes for `case`, for the model.
+fn model_request(case: &Case, api_port: u16) -> cors_browser::Request {
+    use cors_browser::{Credentials, Mode, Request};
+    let url = format!("http://127.0.0.1:{api_port}/{}", case.path);
+    if case.form {
+        return Request::form_post(&url)
+            .field("field", case.body.unwrap_or("value"))
+            .in_frame();
+    }
+    let mut request = Request::new(case.method, &url);
+    for (name, value) in case.headers {
+        request = request.header(name, value);
+    }
+    if let Some(body) = case.body {
+        request = request.body(body);
+    }
+    if case.mode == Some("no-cors") {
+        request = request.mode(Mode::NoCors);
+    }
+    request.credentials(if case.credentials {
+        Credentials::Include
+    } else {
+        Credentials::SameOrigin
+    })
+}
+
+/// Runs every case through the model, page by page in the order the pages ran them, with the
+/// 250 ms the runner waits between repeats.
+async fn run_model<S: cors_browser::Server>(
+    browser: &mut cors_browser::Browser,
+    server: &mut S,
+    api_port: u16,
+) -> BTreeMap<&'static str, cors_browser::Outcome> {
+    let mut outcomes = BTreeMap::new();
+    for host in [LOCALHOST, SUBDOMAIN, API_ITSELF] {
+        let origin = page_origin(host, api_port);
+        for case in CASES.iter().filter(|case| case.page == host) {
+            for time in 0..case.repeat {
+                if time > 0 {
+                    browser.wait(std::time::Duration::from_millis(250));
+                }
+                let outcome = browser
+                    .page(&origin)
+                    .fetch(server, model_request(case, api_port))
+                    .await;
+                outcomes.insert(case.path, outcome);
+            }
+        }
+    }
+    outcomes
+}
+
+fn clear_logs() {
+    RECEIVED.lock().unwrap().clear();
+    HANDLED.lock().unwrap().clear();
+    SENT.lock().unwrap().clear();
+}
+
 /// Runs the matrix in `engine` against the axum API, then against the actix-web API: both pages
-/// each time, every case checked, every failure named.
+/// each time, every case checked, every failure named; then the model of the same engine runs
+/// every case against the same server (axum in process through tower, actix-web over HTTP),
+/// and must agree with the engine on each.
 pub(crate) async fn run(engine: Engine) {
     let api_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let axum_port = api_listener.local_addr().unwrap().port();
@@ -625,11 +781,12 @@ pub(crate) async fn run(engine: Engine) {
     let driver = Driver::start(engine).await;
     let session = driver.session().await;
     let mut failures = Vec::new();
+    // One profile for both servers, as the engine's session is one.
+    let mut model = cors_browser::Browser::new(engine);
+    let mut agreed = 0;
     // Each server has its own port, so the browser's preflight cache keeps them apart.
     for (server, api_port) in [("axum", axum_port), ("actix-web", actix_port)] {
-        RECEIVED.lock().unwrap().clear();
-        HANDLED.lock().unwrap().clear();
-        SENT.lock().unwrap().clear();
+        clear_logs();
         let mut results = BTreeMap::new();
         for host in [LOCALHOST, SUBDOMAIN, API_ITSELF] {
             let url = if host == API_ITSELF {
@@ -652,13 +809,43 @@ pub(crate) async fn run(engine: Engine) {
                 engine.name()
             );
         }
-        failures.extend(CASES.iter().flat_map(|case| {
-            check(engine, case, results.get(case.path))
-                .into_iter()
-                .map(move |problem| {
-                    format!("{server}: {} (page {}): {problem}", case.path, case.page)
-                })
-        }));
+        let mut seen = BTreeMap::new();
+        for case in CASES {
+            let name = format!("{server}: {} (page {})", case.path, case.page);
+            let Some(result) = results.get(case.path) else {
+                failures.push(format!("{name}: no result from the page"));
+                continue;
+            };
+            let observed = in_engine(case, result);
+            failures.extend(
+                check(engine, case, &observed)
+                    .into_iter()
+                    .map(|p| format!("{name}: {p}")),
+            );
+            seen.insert(case.path, observed);
+        }
+
+        clear_logs();
+        let outcomes = if server == "axum" {
+            run_model(&mut model, &mut api(), api_port).await
+        } else {
+            run_model(&mut model, &mut cors_browser::Client::new(), api_port).await
+        };
+        for case in CASES {
+            let (Some(browser), Some(outcome)) = (seen.get(case.path), outcomes.get(case.path))
+            else {
+                continue;
+            };
+            let problems = disagreements(engine, case, browser, &in_model(case, outcome), outcome);
+            if problems.is_empty() {
+                agreed += 1;
+            }
+            failures.extend(
+                problems
+                    .into_iter()
+                    .map(|p| format!("{server}: {} (page {}): {p}", case.path, case.page)),
+            );
+        }
     }
     let version = session.version.clone();
     session.end().await;
@@ -670,15 +857,18 @@ pub(crate) async fn run(engine: Engine) {
     );
     assert!(
         failures.is_empty(),
-        "{} {version}: {} of {} cases failed (the matrix runs on axum and on actix-web):\n{}",
+        "{} {version}: {} problem(s) in {} cases (the matrix runs on axum and on actix-web; the \
+         model agreed on {agreed}):\n{}",
         engine.name(),
         failures.len(),
         2 * CASES.len(),
         failures.join("\n")
     );
     println!(
-        "{} {version}: {} cases on axum and on actix-web, all as expected",
+        "{} {version}: {} cases on axum and on actix-web, all as expected; the model agreed on \
+         {agreed} of {}",
         engine.name(),
-        CASES.len()
+        CASES.len(),
+        2 * CASES.len()
     );
 }

@@ -14,23 +14,8 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
-/// A browser engine of the suite.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Engine {
-    Chromium,
-    Firefox,
-    WebKit,
-}
-
-impl Engine {
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            Self::Chromium => "Chromium",
-            Self::Firefox => "Firefox",
-            Self::WebKit => "WebKit",
-        }
-    }
-}
+/// The engines of the suite are the model's: one name each.
+pub(crate) use cors_browser::Engine;
 
 /// A program: the variable that names it, or the first of `candidates` (names on `PATH`, or
 /// absolute paths) that exists.
