@@ -115,6 +115,60 @@ static ROUTED_ADMIN: CorsPolicy = cors_policy! {
 };
 const ROUTED_PREFIX: &str = "/admin";
 
+/// A route answered by hand, without any CORS layer (`/raw/<case>`): for each case, the status
+/// and headers of the answer to a preflight, and the headers of every other answer. They are the
+/// Fetch Standard's edge cases, written as a server that gets them wrong (or right) would.
+const PAGE: &str = "http://localhost:47613";
+const ACAO: &str = "access-control-allow-origin";
+const ACAM: &str = "access-control-allow-methods";
+const ACAH: &str = "access-control-allow-headers";
+const ACAC: &str = "access-control-allow-credentials";
+const ACEH: &str = "access-control-expose-headers";
+type Lines = &'static [(&'static str, &'static str)];
+#[rustfmt::skip]
+const RAW: &[(&str, u16, Lines, Lines)] = &[
+    ("acao-star-star", 204, &[], &[(ACAO, "*, *")]),
+    ("acao-two-lines", 204, &[], &[(ACAO, PAGE), (ACAO, PAGE)]),
+    ("acao-trailing-slash", 204, &[], &[(ACAO, "http://localhost:47613/")]),
+    ("acam-lowercase-put", 204, &[(ACAO, PAGE), (ACAM, "put")], &[(ACAO, PAGE)]),
+    ("acam-bad-token", 204, &[(ACAO, PAGE), (ACAM, "PUT, no no")], &[(ACAO, PAGE)]),
+    ("aceh-bad-token", 204, &[], &[(ACAO, PAGE), (ACEH, "x-request-id, no no")]),
+    ("acac-uppercase", 204, &[], &[(ACAO, PAGE), (ACAC, "TRUE")]),
+    ("preflight-401", 401, &[], &[(ACAO, PAGE)]),
+    ("preflight-403-with-cors", 403, &[(ACAO, PAGE), (ACAM, "PUT")], &[(ACAO, PAGE)]),
+    ("text-plain-garbage", 204, &[], &[(ACAO, PAGE)]),
+    ("range-suffix", 204, &[(ACAO, PAGE), (ACAH, "range")], &[(ACAO, PAGE)]),
+    ("range-simple", 204, &[], &[(ACAO, PAGE)]),
+    ("accept-129-bytes", 204, &[(ACAO, PAGE), (ACAH, "accept")], &[(ACAO, PAGE)]),
+    ("acah-star-credentials", 204, &[(ACAO, PAGE), (ACAC, "true"), (ACAH, "*")], &[(ACAO, PAGE), (ACAC, "true")]),
+    ("acao-star-credentials", 204, &[], &[(ACAO, "*")]),
+    ("aceh-star-credentials", 204, &[], &[(ACAO, PAGE), (ACAC, "true"), (ACEH, "*")]),
+    ("no-cors-get", 204, &[], &[]),
+];
+
+/// The hand-written answer to `method` on `/raw/<case>`: the status and the headers.
+fn raw_answer(method: &str, path: &str) -> (u16, Lines) {
+    let case = path.rsplit('/').next().unwrap_or_default();
+    let (_, preflight_status, preflight, response) = RAW
+        .iter()
+        .find(|(name, ..)| *name == case)
+        .copied()
+        .unwrap_or(("", 404, &[], &[]));
+    if method == "OPTIONS" {
+        (preflight_status, preflight)
+    } else {
+        (200, response)
+    }
+}
+
+/// A policy behind an authentication layer that sits outside it and answers 401 to anything
+/// without `Authorization`, preflights included: a common mistake.
+static BEHIND_AUTH: CorsPolicy = cors_policy! {
+    allow_origins: ["http://localhost:47613"],
+    allow_methods: [PUT],
+    allow_headers: ["authorization"],
+};
+
 /// Every policy, by the path prefix it serves.
 const POLICIES: &[(&str, &CorsPolicy)] = &[
     ("strict", &STRICT),
@@ -304,6 +358,28 @@ const CASES: &[Case] = &[
     Case { path: "routed/items/put", method: "PUT", credentials: true, ..PREFLIGHTED },
     Case { path: "routed/items/read", credentials: true, ..GET },
     Case { path: "routed/admin/delete-from-admin", page: SUBDOMAIN, method: "DELETE", credentials: true, ..PREFLIGHTED },
+    // An authentication layer outside the CORS layer answers the preflight 401 itself.
+    Case { path: "behind-auth/put", method: "PUT", headers: &[("authorization", "Bearer t")], handled: 0, ..REFUSED },
+    Case { path: "behind-auth/get", outcome: Blocked, handled: 0, sent: Some(1), ..GET },
+    // Answers written by hand: the rules of the CORS check, the preflight and the safelists
+    // that no policy of this crate would break.
+    Case { path: "raw/acao-star-star", outcome: Blocked, ..GET },
+    Case { path: "raw/acao-two-lines", outcome: Blocked, ..GET },
+    Case { path: "raw/acao-trailing-slash", outcome: Blocked, ..GET },
+    Case { path: "raw/acam-lowercase-put", method: "PUT", ..REFUSED },
+    Case { path: "raw/acam-bad-token", method: "PUT", ..REFUSED },
+    Case { path: "raw/aceh-bad-token", read: &[("x-request-id", None), ("content-type", Some("text/plain"))], ..GET },
+    Case { path: "raw/acac-uppercase", credentials: true, outcome: Blocked, ..GET },
+    Case { path: "raw/preflight-401", method: "PUT", ..REFUSED },
+    Case { path: "raw/preflight-403-with-cors", method: "PUT", ..REFUSED },
+    Case { path: "raw/text-plain-garbage", method: "POST", headers: &[("content-type", "text/plain;garbage")], body: Some("x"), ..GET },
+    Case { path: "raw/range-suffix", headers: &[("range", "bytes=-500")], ..PREFLIGHTED },
+    Case { path: "raw/range-simple", headers: &[("range", "bytes=0-10")], ..GET },
+    Case { path: "raw/accept-129-bytes", headers: &[("accept", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")], ..PREFLIGHTED },
+    Case { path: "raw/acah-star-credentials", headers: &[("x-token", "1")], credentials: true, ..REFUSED },
+    Case { path: "raw/acao-star-credentials", credentials: true, outcome: Blocked, ..GET },
+    Case { path: "raw/aceh-star-credentials", credentials: true, read: &[("x-request-id", None), ("content-type", Some("text/plain"))], ..GET },
+    Case { path: "raw/no-cors-get", mode: Some("no-cors"), outcome: Opaque, ..GET },
 ];
 
 /// Every request the server received (outside the CORS layer), and those the handler received.
@@ -379,6 +455,34 @@ async fn handler(request: Request) -> Response {
     (status, headers, "handled").into_response()
 }
 
+/// The `/raw` routes: the answer of [`RAW`] for the case, with the handler's headers.
+async fn raw_handler(request: Request) -> Response {
+    let original = request.extensions().get::<axum::extract::OriginalUri>();
+    let path = original.map_or_else(String::new, |uri| uri.path().to_owned());
+    let (status, lines) = raw_answer(request.method().as_str(), &path);
+    let mut response = if request.method() == axum::http::Method::OPTIONS {
+        StatusCode::from_u16(status).unwrap().into_response()
+    } else {
+        handler(request).await
+    };
+    for (name, value) in lines {
+        response.headers_mut().append(
+            HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        );
+    }
+    response
+}
+
+/// An authentication layer: 401 to any request without `Authorization`.
+async fn authenticate(request: Request, next: Next) -> Response {
+    if request.headers().contains_key(header::AUTHORIZATION) {
+        next.run(request).await
+    } else {
+        StatusCode::UNAUTHORIZED.into_response()
+    }
+}
+
 fn api() -> Router {
     let mut router = Router::new();
     for (prefix, policy) in POLICIES {
@@ -397,6 +501,14 @@ fn api() -> Router {
                 .route("/{*case}", any(handler))
                 .layer(app_and_admin),
         )
+        .nest("/raw", Router::new().route("/{*case}", any(raw_handler)))
+        .nest(
+            "/behind-auth",
+            Router::new()
+                .route("/{*case}", any(handler))
+                .layer(BEHIND_AUTH.layer())
+                .layer(middleware::from_fn(authenticate)),
+        )
         .route("/page", get(|| async { Html(page_on_the_api()) }))
         .layer(middleware::from_fn(record))
 }
@@ -405,7 +517,7 @@ fn api() -> Router {
 /// service is the handler, so that every path under it is a case. Served on its own thread, in
 /// actix-web's own runtime; returns its port.
 fn actix_api() -> u16 {
-    use actix_web::dev::Service as _;
+    use actix_web::dev::{Service as _, ServiceResponse};
     use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 
     async fn handler(request: HttpRequest) -> HttpResponse {
@@ -422,6 +534,22 @@ fn actix_api() -> u16 {
             .insert_header(("x-request-id", "42"))
             .insert_header(("x-internal", "secret"))
             .body("handled")
+    }
+
+    async fn raw_handler(request: HttpRequest) -> HttpResponse {
+        let (status, lines) = raw_answer(request.method().as_str(), request.path());
+        let mut response = if request.method() == actix_web::http::Method::OPTIONS {
+            HttpResponse::new(actix_web::http::StatusCode::from_u16(status).unwrap())
+        } else {
+            handler(request).await
+        };
+        for (name, value) in lines {
+            response.headers_mut().append(
+                actix_web::http::header::HeaderName::from_static(name),
+                actix_web::http::header::HeaderValue::from_static(value),
+            );
+        }
+        response
     }
 
     let (sender, port) = std::sync::mpsc::channel();
@@ -459,6 +587,29 @@ fn actix_api() -> u16 {
                 app.service(
                     web::scope("/routed")
                         .wrap(app_and_admin)
+                        .default_service(web::to(handler)),
+                )
+                .service(web::scope("/raw").default_service(web::to(raw_handler)))
+                .service(
+                    // The last `wrap` is the outermost: authentication runs before CORS.
+                    web::scope("/behind-auth")
+                        .wrap(BEHIND_AUTH.actix())
+                        .wrap_fn(|request, service| {
+                            // Passed on (`Ok`), or refused here (`Err`), before CORS sees it.
+                            let next = if request.headers().contains_key("authorization") {
+                                Ok(service.call(request))
+                            } else {
+                                Err(request.into_response(HttpResponse::Unauthorized().finish()))
+                            };
+                            async move {
+                                match next {
+                                    Ok(call) => {
+                                        call.await.map(ServiceResponse::map_into_boxed_body)
+                                    }
+                                    Err(refused) => Ok(refused.map_into_boxed_body()),
+                                }
+                            }
+                        })
                         .default_service(web::to(handler)),
                 )
             })
