@@ -112,9 +112,10 @@ impl Failure {
             Self::Request(_) => "the page's own request is refused: change the request".to_owned(),
             Self::Network(error) => format!("the server was not reached: {error}"),
             Self::NotOk { status } => format!(
-                "the preflight got {status}: something answers OPTIONS before the CORS layer \
-                 (an authentication layer, a router without the route, a redirect): put the \
-                 CORS layer outside it, or let preflights through"
+                "the preflight got {status}: either the CORS layer refused it (the origin, \
+                 method or headers asked for are not allowed), or something answers OPTIONS \
+                 before the CORS layer (an authentication layer, a router without the route, a \
+                 redirect): then put the CORS layer outside it"
             ),
             Self::MissingAllowOrigin => format!(
                 "{answer} carried no Access-Control-Allow-Origin: the route is outside the CORS \
@@ -333,8 +334,8 @@ impl fmt::Display for Outcome {
         write!(f, "\n  the server received:")?;
         for exchange in &self.exchanges {
             let kind = match exchange.kind {
-                Sent::Preflight => " (preflight)",
-                Sent::Request => "",
+                Sent::Preflight => preflight_summary(&exchange.request_headers),
+                Sent::Request => String::new(),
             };
             write!(f, "\n    {} {}{kind}", exchange.method, exchange.uri)?;
             match exchange.status {
@@ -362,5 +363,18 @@ impl fmt::Display for Outcome {
             }
         }
         Ok(())
+    }
+}
+
+/// What a preflight asked for: ` (preflight for PUT with content-type, x-token)`.
+fn preflight_summary(sent: &HeaderMap) -> String {
+    let asked = |name: HeaderName| {
+        sent.get(name)
+            .map(|value| String::from_utf8_lossy(value.as_bytes()).replace(',', ", "))
+    };
+    let method = asked(http::header::ACCESS_CONTROL_REQUEST_METHOD).unwrap_or_default();
+    match asked(http::header::ACCESS_CONTROL_REQUEST_HEADERS) {
+        Some(headers) => format!(" (preflight for {method} with {headers})"),
+        None => format!(" (preflight for {method})"),
     }
 }
