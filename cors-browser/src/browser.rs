@@ -109,6 +109,26 @@ struct Prepared {
     credentials: bool,
 }
 
+impl Prepared {
+    /// `Sec-Fetch-Site`, `-Mode` and `-Dest`, sent only to a potentially trustworthy URL.
+    fn fetch_metadata(&self, mode: &'static str, dest: &'static str, headers: &mut HeaderMap) {
+        if !self.url.is_potentially_trustworthy() {
+            return;
+        }
+        let site = self.origin.site_of(&self.url.origin());
+        for (name, value) in [
+            ("sec-fetch-site", site),
+            ("sec-fetch-mode", mode),
+            ("sec-fetch-dest", dest),
+        ] {
+            headers.insert(
+                HeaderName::from_static(name),
+                HeaderValue::from_static(value),
+            );
+        }
+    }
+}
+
 impl Page<'_> {
     /// Makes `request` from this page to `server`, and says what came of it.
     ///
@@ -328,7 +348,7 @@ impl Page<'_> {
         if origin && let Ok(value) = HeaderValue::from_str(&prepared.origin.to_string()) {
             headers.insert(header::ORIGIN, value);
         }
-        self.fetch_metadata(prepared, mode, dest, &mut headers);
+        prepared.fetch_metadata(mode, dest, &mut headers);
         if prepared.credentials {
             let cookies: Vec<&str> = self
                 .browser
@@ -344,30 +364,6 @@ impl Page<'_> {
             }
         }
         headers
-    }
-
-    /// `Sec-Fetch-Site`, `-Mode` and `-Dest`, sent only to a potentially trustworthy URL.
-    fn fetch_metadata(
-        &self,
-        prepared: &Prepared,
-        mode: &'static str,
-        dest: &'static str,
-        headers: &mut HeaderMap,
-    ) {
-        if !prepared.url.is_potentially_trustworthy() {
-            return;
-        }
-        let site = prepared.origin.site_of(&prepared.url.origin());
-        for (name, value) in [
-            ("sec-fetch-site", site),
-            ("sec-fetch-mode", mode),
-            ("sec-fetch-dest", dest),
-        ] {
-            headers.insert(
-                HeaderName::from_static(name),
-                HeaderValue::from_static(value),
-            );
-        }
     }
 
     /// A form submission or a `no-cors` fetch, sent with `mode` and `dest` as its fetch
@@ -465,7 +461,7 @@ impl Page<'_> {
                 if let Ok(value) = HeaderValue::from_str(&origin) {
                     headers.insert(header::ORIGIN, value);
                 }
-                self.fetch_metadata(prepared, "cors", "empty", &mut headers);
+                prepared.fetch_metadata("cors", "empty", &mut headers);
                 let answer = self
                     .exchange(
                         server,

@@ -50,7 +50,7 @@
 //!
 //! Not modelled: redirects (a 3xx is reported as [`Failure::Redirect`], not followed),
 //! `SameSite` cookies, Private Network Access, and requests other than `fetch()` and form
-//! submissions (images, scripts, WebSockets).
+//! submissions (images, scripts, `WebSocket`s).
 
 mod browser;
 pub mod cors;

@@ -187,7 +187,12 @@ fn urlencode(text: &str) -> String {
                 encoded.push(char::from(byte));
             }
             b' ' => encoded.push('+'),
-            _ => encoded.push_str(&format!("%{byte:02X}")),
+            _ => {
+                let hex = b"0123456789ABCDEF";
+                encoded.push('%');
+                encoded.push(char::from(hex[usize::from(byte >> 4)]));
+                encoded.push(char::from(hex[usize::from(byte & 0xf)]));
+            }
         }
     }
     encoded

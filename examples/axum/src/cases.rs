@@ -1,8 +1,10 @@
-//! The cross-origin requests the demo page makes, and what the policy predicts for each.
+//! The cross-origin requests the demo page makes, and what a browser should make of each, as
+//! `cors-browser`'s model of the engine predicts it against the API itself.
 
-use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
-use axum::http::{Method, StatusCode};
-use cors_runtime::{CorsPolicy, Verdict};
+use axum::Router;
+use axum::http::header::{self, HeaderMap, HeaderValue};
+use cors_browser::{Browser, Credentials, Engine, Request, Response};
+use cors_runtime::CorsPolicy;
 use serde_json::{Value, json};
 
 /// One request the page makes from its own origin.
@@ -143,154 +145,114 @@ pub(crate) fn handler_headers() -> HeaderMap {
     headers
 }
 
-/// The cases as the page's runner reads them, each with the policy's prediction.
-pub(crate) fn cases_json(policy: &CorsPolicy, page_origin: &str, api: &str) -> Value {
-    let cases: Vec<Value> = CASES
-        .iter()
-        .map(|case| {
-            let scheme = if case.how == How::WebSocket {
-                "ws"
-            } else {
-                "http"
-            };
-            json!({
-                "name": case.name,
-                "what": case.what,
-                "url": format!("{scheme}://{api}{}", case.path),
-                "method": case.method,
-                "headers": case.headers.iter()
-                    .map(|(name, value)| ((*name).to_owned(), Value::from(*value)))
-                    .collect::<serde_json::Map<_, _>>(),
-                "credentials": if case.credentials { "include" } else { "same-origin" },
-                "body": case.body,
-                "read": case.read,
-                "websocket": case.how == How::WebSocket,
-                "form": case.how == How::Form,
-                "elsewhere": case.how == How::FormFromAnotherSite,
-                "frame": format!("{ELSEWHERE_ORIGIN}/elsewhere"),
-                "counter": format!("http://{api}/api/writes"),
-                "expect": predict(policy, page_origin, case),
-            })
-        })
-        .collect();
+/// The cases as the page's runner reads them, each with what `engine` should let the page see,
+/// predicted by the model against `api` (the API's own router). `writes` reads the API's count
+/// of writes, which says whether a form another site submits reached the handler.
+pub(crate) async fn cases_json(
+    engine: Engine,
+    api: &mut Router,
+    policy: &CorsPolicy,
+    (page_origin, api_address): (&str, &str),
+    writes: &dyn Fn() -> usize,
+) -> Value {
+    let mut browser = Browser::new(engine);
+    let mut cases = Vec::new();
+    for case in CASES {
+        let scheme = if case.how == How::WebSocket {
+            "ws"
+        } else {
+            "http"
+        };
+        let url = format!("{scheme}://{api_address}{}", case.path);
+        let expect = match case.how {
+            // A WebSocket handshake is not CORS: the API checks `Origin` itself.
+            How::WebSocket => {
+                let outcome = if policy.allows_origin(page_origin.as_bytes()) {
+                    "allowed"
+                } else {
+                    "blocked"
+                };
+                json!({ "outcome": outcome, "status": null, "read": {} })
+            }
+            How::FormFromAnotherSite => {
+                let before = writes();
+                let form = Request::form_post(&url).field("field", "value").in_frame();
+                browser.page(ELSEWHERE_ORIGIN).fetch(api, form).await;
+                let outcome = if writes() > before {
+                    "handled"
+                } else {
+                    "refused"
+                };
+                json!({ "outcome": outcome, "status": null, "read": {} })
+            }
+            How::Form | How::Fetch => {
+                let outcome = browser
+                    .page(page_origin)
+                    .fetch(api, request(case, &url))
+                    .await;
+                expected(case, &outcome)
+            }
+        };
+        cases.push(json!({
+            "name": case.name,
+            "what": case.what,
+            "url": url,
+            "method": case.method,
+            "headers": case.headers.iter()
+                .map(|(name, value)| ((*name).to_owned(), Value::from(*value)))
+                .collect::<serde_json::Map<_, _>>(),
+            "credentials": if case.credentials { "include" } else { "same-origin" },
+            "body": case.body,
+            "read": case.read,
+            "websocket": case.how == How::WebSocket,
+            "form": case.how == How::Form,
+            "elsewhere": case.how == How::FormFromAnotherSite,
+            "frame": format!("{ELSEWHERE_ORIGIN}/elsewhere"),
+            "counter": format!("http://{api_address}/api/writes"),
+            "expect": expect,
+        }));
+    }
     Value::Array(cases)
+}
+
+/// The request the page's runner makes for `case`.
+fn request(case: &Case, url: &str) -> Request {
+    if case.how == How::Form {
+        return Request::form_post(url).field("field", "value").in_frame();
+    }
+    let mut request = Request::new(case.method, url).credentials(if case.credentials {
+        Credentials::Include
+    } else {
+        Credentials::SameOrigin
+    });
+    for (name, value) in case.headers {
+        request = request.header(name, value);
+    }
+    if let Some(body) = case.body {
+        request = request.body(body);
+    }
+    request
+}
+
+/// The model's outcome as the runner writes its own result, to compare them.
+fn expected(case: &Case, outcome: &cors_browser::Outcome) -> Value {
+    match &outcome.response {
+        Response::Readable { status, .. } => {
+            let read: serde_json::Map<String, Value> = case
+                .read
+                .iter()
+                .map(|name| ((*name).to_owned(), Value::from(outcome.header(name))))
+                .collect();
+            json!({ "outcome": "allowed", "status": status.as_u16(), "read": read })
+        }
+        Response::Submitted | Response::Opaque => {
+            json!({ "outcome": "sent", "status": null, "read": {} })
+        }
+        Response::Blocked(_) => json!({ "outcome": "blocked", "status": null, "read": {} }),
+    }
 }
 
 /// The one case of the page on another origin: the form, posted from there.
 pub(crate) fn elsewhere_json(api: &str) -> Value {
     json!([{ "name": "form from another site", "form": true, "url": format!("http://{api}/api/items") }])
-}
-
-/// What a browser should let the page see, worked out from the policy's own verdicts.
-fn predict(policy: &CorsPolicy, page_origin: &str, case: &Case) -> Value {
-    let blocked = json!({ "outcome": "blocked", "status": null, "read": {} });
-    if matches!(case.how, How::Form | How::FormFromAnotherSite) {
-        // A form is sent without a preflight, with the `Sec-Fetch-Site` browsers send: the
-        // page on localhost is another site than the API on 127.0.0.1; the other page is the
-        // same site (the same host, another port), but another origin.
-        let elsewhere = case.how == How::FormFromAnotherSite;
-        let origin = if elsewhere {
-            ELSEWHERE_ORIGIN
-        } else {
-            page_origin
-        };
-        let mut request = HeaderMap::new();
-        request.insert(
-            header::ORIGIN,
-            HeaderValue::from_str(origin).expect("an origin"),
-        );
-        let site = if elsewhere { "same-site" } else { "cross-site" };
-        request.insert("sec-fetch-site", HeaderValue::from_static(site));
-        let refused = matches!(
-            policy.check(&Method::POST, &request),
-            Verdict::RefusedWrite(_)
-        );
-        // The page cannot read a form's answer: only the count of writes says what happened.
-        let outcome = match (elsewhere, refused) {
-            (false, _) => "sent",
-            (true, true) => "refused",
-            (true, false) => "handled",
-        };
-        return json!({ "outcome": outcome, "status": null, "read": {} });
-    }
-    if case.how == How::WebSocket {
-        return if policy.allows_origin(page_origin.as_bytes()) {
-            json!({ "outcome": "allowed", "status": null, "read": {} })
-        } else {
-            blocked
-        };
-    }
-    let origin = HeaderValue::from_str(page_origin).expect("the page origin is a header value");
-    let method = Method::from_bytes(case.method.as_bytes()).expect("a valid method");
-
-    let mut unsafe_names: Vec<String> = case
-        .headers
-        .iter()
-        .filter(|(name, value)| !is_safelisted_request_header(name, value))
-        .map(|(name, _)| name.to_ascii_lowercase())
-        .collect();
-    unsafe_names.sort();
-    let simple_method = [Method::GET, Method::HEAD, Method::POST].contains(&method);
-    if !simple_method || !unsafe_names.is_empty() {
-        let mut request = HeaderMap::new();
-        request.insert(header::ORIGIN, origin.clone());
-        request.insert(
-            header::ACCESS_CONTROL_REQUEST_METHOD,
-            HeaderValue::from_str(case.method).expect("a method is a header value"),
-        );
-        if !unsafe_names.is_empty() {
-            request.insert(
-                header::ACCESS_CONTROL_REQUEST_HEADERS,
-                HeaderValue::from_str(&unsafe_names.join(",")).expect("names are header values"),
-            );
-        }
-        match policy.check(&Method::OPTIONS, &request) {
-            Verdict::Preflight(preflight) if preflight.is_allowed() => {}
-            _ => return blocked,
-        }
-    }
-    if case.credentials && !policy.allows_credentials() {
-        return blocked;
-    }
-    let mut request = HeaderMap::new();
-    request.insert(header::ORIGIN, origin);
-    let Verdict::Actual(actual) = policy.check(&method, &request) else {
-        return blocked;
-    };
-    if !actual.is_allowed() {
-        return blocked;
-    }
-    let mut response = handler_headers();
-    actual.write_headers(&mut response);
-    let exposed = response
-        .get(header::ACCESS_CONTROL_EXPOSE_HEADERS)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let read: serde_json::Map<String, Value> = case
-        .read
-        .iter()
-        .map(|name| {
-            let visible = exposed
-                .split(',')
-                .any(|e| e.trim().eq_ignore_ascii_case(name));
-            let value = response
-                .get(HeaderName::from_static(name))
-                .filter(|_| visible)
-                .and_then(|v| v.to_str().ok());
-            ((*name).to_owned(), Value::from(value))
-        })
-        .collect();
-    json!({ "outcome": "allowed", "status": StatusCode::OK.as_u16(), "read": read })
-}
-
-/// A request header a page may send without a preflight (Fetch: CORS-safelisted).
-fn is_safelisted_request_header(name: &str, value: &str) -> bool {
-    match name.to_ascii_lowercase().as_str() {
-        "accept" | "accept-language" | "content-language" => true,
-        "content-type" => matches!(
-            value.to_ascii_lowercase().as_str(),
-            "text/plain" | "multipart/form-data" | "application/x-www-form-urlencoded"
-        ),
-        _ => false,
-    }
 }

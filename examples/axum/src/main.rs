@@ -23,6 +23,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use cors_browser::Engine;
 use cors_runtime::{CorsPolicy, Verdict, cors_policy};
 
 /// The API's policy: the demo page's origin only.
@@ -122,6 +123,11 @@ async fn log_verdict(request: axum::extract::Request, next: axum::middleware::Ne
 }
 
 fn api() -> Router {
+    routes().layer(axum::middleware::from_fn(log_verdict))
+}
+
+/// The API without its log of verdicts: what the model's predictions run against.
+fn routes() -> Router {
     Router::new()
         .route("/api/hello", get(hello))
         .route(
@@ -131,17 +137,60 @@ fn api() -> Router {
         .route("/api/writes", get(writes))
         .route("/ws", get(websocket))
         .layer(policy().layer())
-        .layer(axum::middleware::from_fn(log_verdict))
 }
 
-fn page() -> Router {
-    let cases = cases::cases_json(policy(), PAGE_ORIGIN, API_ADDRESS).to_string();
-    let html = include_str!("../assets/demo.html")
-        .replace("{{PAGE}}", PAGE_ORIGIN)
-        .replace("{{API}}", &format!("http://{API_ADDRESS}"))
-        .replace("{{POLICY}}", &format!("{:#?}", policy()))
-        // JSON inside <script>: keep "</" from closing the element.
-        .replace("{{CASES}}", &cases.replace("</", "<\\/"));
+/// The demo page for each engine, with the model's predictions of that engine, made against
+/// the API before it serves (the count of writes is reset after).
+async fn pages_by_engine() -> Vec<(Engine, String)> {
+    let mut pages = Vec::new();
+    for engine in Engine::ALL {
+        let cases = cases::cases_json(
+            engine,
+            &mut routes(),
+            policy(),
+            (PAGE_ORIGIN, API_ADDRESS),
+            &|| WRITES.load(Ordering::SeqCst),
+        )
+        .await
+        .to_string();
+        let html = include_str!("../assets/demo.html")
+            .replace("{{PAGE}}", PAGE_ORIGIN)
+            .replace("{{API}}", &format!("http://{API_ADDRESS}"))
+            .replace("{{ENGINE}}", engine.name())
+            .replace("{{POLICY}}", &format!("{:#?}", policy()))
+            // JSON inside <script>: keep "</" from closing the element.
+            .replace("{{CASES}}", &cases.replace("</", "<\\/"));
+        pages.push((engine, html));
+    }
+    WRITES.store(0, Ordering::SeqCst);
+    pages
+}
+
+/// The engine of the browser that sent `headers`, by its `User-Agent`.
+fn engine_of(headers: &HeaderMap) -> Engine {
+    let agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if agent.contains("Firefox/") {
+        Engine::Firefox
+    } else if agent.contains("AppleWebKit") && !agent.contains("Chrome/") {
+        Engine::WebKit
+    } else {
+        Engine::Chromium
+    }
+}
+
+fn page(pages: Vec<(Engine, String)>) -> Router {
+    let pages = std::sync::Arc::new(pages);
+    let html = move |headers: HeaderMap| async move {
+        let engine = engine_of(&headers);
+        let page = pages
+            .iter()
+            .find(|(e, _)| *e == engine)
+            .map(|(_, html)| html.clone());
+        Html(page.unwrap_or_default())
+    };
     // The same runner on another origin (this server, reached as 127.0.0.1): one form that
     // another site submits to the API, after which it tells the demo page it is done.
     let elsewhere = format!(
@@ -152,7 +201,7 @@ fn page() -> Router {
         cases::elsewhere_json(API_ADDRESS)
     );
     Router::new()
-        .route("/", get(move || async move { Html(html) }))
+        .route("/", get(html))
         .route("/elsewhere", get(move || async move { Html(elsewhere) }))
         .route(
             "/runner.js",
@@ -228,10 +277,11 @@ async fn main() -> ExitCode {
         "  curl -i -X POST http://{API_ADDRESS}/api/items -H 'Origin: {PAGE_ORIGIN}' \
          -H 'Sec-Fetch-Site: cross-site' -d x=1\n"
     );
+    let pages = pages_by_engine().await;
     let servers = async {
         tokio::try_join!(
             axum::serve(api_listener, api()).into_future(),
-            axum::serve(page_listener, page()).into_future(),
+            axum::serve(page_listener, page(pages)).into_future(),
         )
     };
     match servers.await {
