@@ -182,23 +182,40 @@ impl Page<'_> {
             }
         };
         outcome.method.clone_from(&prepared.method);
-        outcome.response = match request.kind {
-            Kind::Form { in_frame } => {
+        let sent = match (request.kind, request.mode) {
+            (Kind::Form { in_frame }, _) => {
                 let dest = if in_frame { "iframe" } else { "document" };
-                let plain = ("navigate", dest, Response::Submitted);
-                self.send_plain(server, &prepared, &mut outcome, plain)
+                self.send_request(server, &prepared, &mut outcome, ("navigate", dest))
                     .await
+                    .map(|_| Response::Submitted)
             }
-            Kind::Fetch if !prepared.cross_origin => {
-                self.same_origin(server, &prepared, &mut outcome).await
+            (Kind::Fetch, Mode::NoCors) => {
+                let answer = self
+                    .send_request(server, &prepared, &mut outcome, ("no-cors", "empty"))
+                    .await;
+                answer.map(|response| {
+                    if prepared.cross_origin {
+                        Response::Opaque
+                    } else {
+                        self.same_origin(&response, &request.url)
+                    }
+                })
             }
-            Kind::Fetch if request.mode == Mode::NoCors => {
-                let plain = ("no-cors", "empty", Response::Opaque);
-                self.send_plain(server, &prepared, &mut outcome, plain)
+            (Kind::Fetch, Mode::Cors | Mode::SameOrigin) if !prepared.cross_origin => {
+                let mode = if request.mode == Mode::Cors {
+                    "cors"
+                } else {
+                    "same-origin"
+                };
+                self.send_request(server, &prepared, &mut outcome, (mode, "empty"))
                     .await
+                    .map(|response| self.same_origin(&response, &request.url))
             }
-            Kind::Fetch => self.cors(server, &prepared, &mut outcome).await,
+            (Kind::Fetch, Mode::Cors | Mode::SameOrigin) => {
+                Ok(self.cors(server, &prepared, &mut outcome).await)
+            }
         };
+        outcome.response = sent.unwrap_or_else(|blocked| blocked);
         outcome
     }
 
@@ -366,73 +383,36 @@ impl Page<'_> {
         headers
     }
 
-    /// A form submission or a `no-cors` fetch, sent with `mode` and `dest` as its fetch
-    /// metadata and with `Origin` for anything but `GET`/`HEAD`: the page reads nothing of the
-    /// answer, `seen`.
-    async fn send_plain<S: Server>(
+    /// Sends the request itself without a preflight, with `mode` and `dest` as its fetch
+    /// metadata and `Origin` for anything but `GET`/`HEAD`: a form, a `no-cors` fetch, or a
+    /// fetch to the page's own origin. A network error is the page's blocked response.
+    async fn send_request<S: Server>(
         &self,
         server: &mut S,
         prepared: &Prepared,
         outcome: &mut Outcome,
-        (mode, dest, seen): (&'static str, &'static str, Response),
-    ) -> Response {
+        (mode, dest): (&'static str, &'static str),
+    ) -> Result<http::Response<Bytes>, Response> {
         let with_origin = !matches!(prepared.method.as_str(), "GET" | "HEAD");
         let headers = self.request_headers(prepared, mode, dest, with_origin);
-        match self
-            .exchange(
-                server,
-                prepared,
-                Sent::Request,
-                &prepared.method,
-                headers,
-                outcome,
-            )
+        let method = &prepared.method;
+        self.exchange(server, prepared, Sent::Request, method, headers, outcome)
             .await
-        {
-            Ok(response) if !prepared.cross_origin && matches!(seen, Response::Opaque) => {
-                Response::Readable {
-                    status: response.status(),
-                    headers: basic_headers(response.headers()),
-                }
-            }
-            Ok(_) => seen,
-            Err(failure) => self.blocked(Stage::Response, failure, &outcome.url, None),
-        }
+            .map_err(|failure| self.blocked(Stage::Response, failure, &outcome.url, None))
     }
 
-    /// A fetch to the page's own origin: no CORS; every header but `Set-Cookie` is readable.
-    async fn same_origin<S: Server>(
-        &self,
-        server: &mut S,
-        prepared: &Prepared,
-        outcome: &mut Outcome,
-    ) -> Response {
-        let with_origin = !matches!(prepared.method.as_str(), "GET" | "HEAD");
-        let headers = self.request_headers(prepared, "cors", "empty", with_origin);
-        match self
-            .exchange(
-                server,
-                prepared,
-                Sent::Request,
-                &prepared.method,
-                headers,
-                outcome,
-            )
-            .await
-        {
-            Ok(response) if response.status().is_redirection() => self.blocked(
-                Stage::Response,
-                Failure::Redirect {
-                    status: response.status().as_u16(),
-                },
-                &outcome.url,
-                Some(response.status().as_u16()),
-            ),
-            Ok(response) => Response::Readable {
-                status: response.status(),
-                headers: basic_headers(response.headers()),
-            },
-            Err(failure) => self.blocked(Stage::Response, failure, &outcome.url, None),
+    /// What the page reads of a response from its own origin: everything but `Set-Cookie`.
+    fn same_origin(&self, response: &http::Response<Bytes>, url: &str) -> Response {
+        let status = response.status();
+        if status.is_redirection() {
+            let failure = Failure::Redirect {
+                status: status.as_u16(),
+            };
+            return self.blocked(Stage::Response, failure, url, Some(status.as_u16()));
+        }
+        Response::Readable {
+            status,
+            headers: basic_headers(response.headers()),
         }
     }
 
