@@ -11,6 +11,20 @@ use crate::safelist::{SAFELISTED_RESPONSE_HEADERS, combined};
 /// not. Several `Access-Control-Allow-Origin` lines are read as one value joined with `, `, which
 /// then matches nothing.
 ///
+/// ```
+/// use cors_browser::Failure;
+/// use cors_browser::cors::cors_check;
+/// use http::HeaderMap;
+///
+/// let mut response = HeaderMap::new();
+/// response.insert("access-control-allow-origin", "*".parse().unwrap());
+/// assert_eq!(cors_check(&response, "https://app.example.com", false), Ok(()));
+/// assert_eq!(
+///     cors_check(&response, "https://app.example.com", true),
+///     Err(Failure::WildcardWithCredentials)
+/// );
+/// ```
+///
 /// # Errors
 ///
 /// The failure, with the value the server sent.
@@ -46,6 +60,18 @@ pub fn cors_check(response: &HeaderMap, origin: &str, credentials: bool) -> Resu
 ///
 /// The first element that is not an RFC 9110 token: then the whole list fails, as it does in
 /// browsers.
+///
+/// ```
+/// use cors_browser::cors::token_list;
+/// use http::{HeaderMap, header};
+///
+/// let mut headers = HeaderMap::new();
+/// headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, "PUT, ,patch".parse().unwrap());
+/// let methods = token_list(&headers, &header::ACCESS_CONTROL_ALLOW_METHODS).unwrap();
+/// assert_eq!(methods.unwrap(), ["PUT", "patch"]);
+/// headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, "PUT, no no".parse().unwrap());
+/// assert!(token_list(&headers, &header::ACCESS_CONTROL_ALLOW_METHODS).is_err());
+/// ```
 pub fn token_list(headers: &HeaderMap, name: &HeaderName) -> Result<Option<Vec<String>>, Failure> {
     let Some(value) = combined(headers, name.as_str()) else {
         return Ok(None);
@@ -69,6 +95,16 @@ pub fn token_list(headers: &HeaderMap, name: &HeaderName) -> Result<Option<Vec<S
 
 /// How long a preflight's answer may be cached, in seconds: `Access-Control-Max-Age` if it is a
 /// number (capped at `cap`), else the Fetch Standard's 5 s.
+///
+/// ```
+/// use cors_browser::cors::max_age;
+/// use http::HeaderMap;
+///
+/// let mut headers = HeaderMap::new();
+/// assert_eq!(max_age(&headers, 600), 5);
+/// headers.insert("access-control-max-age", "86400".parse().unwrap());
+/// assert_eq!(max_age(&headers, 600), 600);
+/// ```
 #[must_use]
 pub fn max_age(headers: &HeaderMap, cap: u64) -> u64 {
     let value = combined(headers, header::ACCESS_CONTROL_MAX_AGE.as_str());
@@ -82,6 +118,18 @@ pub fn max_age(headers: &HeaderMap, cap: u64) -> u64 {
 /// safelisted ones, those `Access-Control-Expose-Headers` names, and with `*` (only without
 /// credentials) every one; never `Set-Cookie`. An expose list that does not parse exposes
 /// nothing beyond the safelisted headers.
+///
+/// ```
+/// use cors_browser::cors::readable_headers;
+/// use http::HeaderMap;
+///
+/// let mut response = HeaderMap::new();
+/// response.insert("content-type", "text/plain".parse().unwrap());
+/// response.insert("bb-8", "droid".parse().unwrap());
+/// response.insert("access-control-expose-headers", "bb-8, no no".parse().unwrap());
+/// let readable = readable_headers(&response, false);
+/// assert!(readable.contains_key("content-type") && !readable.contains_key("bb-8"));
+/// ```
 #[must_use]
 pub fn readable_headers(response: &HeaderMap, credentials: bool) -> HeaderMap {
     let exposed = token_list(response, &header::ACCESS_CONTROL_EXPOSE_HEADERS)
@@ -106,6 +154,17 @@ pub fn readable_headers(response: &HeaderMap, credentials: bool) -> HeaderMap {
 }
 
 /// What a script reads of a same-origin response: everything but `Set-Cookie`.
+///
+/// ```
+/// use cors_browser::cors::basic_headers;
+/// use http::HeaderMap;
+///
+/// let mut response = HeaderMap::new();
+/// response.insert("set-cookie", "session=1".parse().unwrap());
+/// response.insert("x-internal", "1".parse().unwrap());
+/// let readable = basic_headers(&response);
+/// assert!(readable.contains_key("x-internal") && !readable.contains_key("set-cookie"));
+/// ```
 #[must_use]
 pub fn basic_headers(response: &HeaderMap) -> HeaderMap {
     let mut readable = response.clone();

@@ -7,6 +7,13 @@ use crate::outcome::{Failure, Stage};
 
 /// A browser engine, as the browser suite measured it (Chromium 156, Firefox ESR 153, WebKitGTK
 /// 2.50).
+///
+/// ```
+/// use cors_browser::Engine;
+///
+/// assert_eq!(Engine::WebKit.preflight_cache_cap(), 600);
+/// assert_eq!(Engine::Chromium.script_error(), "TypeError: Failed to fetch");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Engine {
     /// Chrome, Edge, Opera, Brave.

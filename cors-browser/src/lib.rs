@@ -52,6 +52,8 @@
 //! `SameSite` cookies, Private Network Access, and requests other than `fetch()` and form
 //! submissions (images, scripts, `WebSocket`s).
 
+#![warn(missing_docs)]
+
 mod browser;
 pub mod cors;
 pub mod engine;

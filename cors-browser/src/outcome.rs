@@ -20,6 +20,13 @@ pub enum Stage {
 }
 
 /// Why a request was refused: one of the Fetch Standard's failures, with the value concerned.
+///
+/// ```
+/// use cors_browser::Failure;
+///
+/// let failure = Failure::MethodNotAllowed { method: "PATCH".to_owned() };
+/// assert_eq!(failure.header().unwrap(), "access-control-allow-methods");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Failure {
     /// `fetch()` refuses the request itself, before sending it.
@@ -217,7 +224,27 @@ pub struct Exchange {
     pub response_headers: HeaderMap,
 }
 
-/// Everything that came of one request from a page.
+/// Everything that came of one request from a page. Its `Display` says it for a person: the
+/// request, readable or blocked and why, the engine's console line, and what the server
+/// received.
+///
+/// ```
+/// use cors_browser::{Browser, Engine, Request, Response, Sent, Stage};
+///
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// // A router without any CORS layer.
+/// let mut app = axum::Router::new().route("/items", axum::routing::put(|| async { "saved" }));
+/// let outcome = Browser::new(Engine::Firefox)
+///     .page("https://app.example.com")
+///     .fetch(&mut app, Request::put("https://api.example.com/items"))
+///     .await;
+/// let blocked = outcome.blocked().unwrap();
+/// assert_eq!(blocked.stage, Stage::Preflight);
+/// assert!(matches!(outcome.response, Response::Blocked(_)));
+/// assert_eq!(outcome.exchanges[0].kind, Sent::Preflight);
+/// assert!(outcome.to_string().contains("blocked at the preflight"));
+/// # });
+/// ```
 #[derive(Clone, Debug)]
 pub struct Outcome {
     /// The engine modelled.

@@ -20,6 +20,14 @@ const NON_WILDCARD_HEADER: &str = "authorization";
 /// `unsafe_names` (lowercase, sorted): `Access-Control-Request-Method` and, when there are
 /// any, `Access-Control-Request-Headers`, comma-joined without spaces. The caller adds
 /// `Origin`, `Host` and the fetch metadata; a preflight never carries cookies.
+///
+/// ```
+/// use cors_browser::preflight::preflight_headers;
+///
+/// let names = ["content-type".to_owned(), "x-token".to_owned()];
+/// let headers = preflight_headers("PUT", &names);
+/// assert_eq!(headers["access-control-request-headers"], "content-type,x-token");
+/// ```
 #[must_use]
 pub fn preflight_headers(method: &str, unsafe_names: &[String]) -> HeaderMap {
     let mut headers = HeaderMap::new();
@@ -35,7 +43,7 @@ pub fn preflight_headers(method: &str, unsafe_names: &[String]) -> HeaderMap {
     headers
 }
 
-/// What a successful preflight allowed, for the cache.
+/// What a successful preflight allowed, for the cache (see [`validate`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Allowance {
     /// `Access-Control-Allow-Methods`, as listed.
@@ -49,6 +57,21 @@ pub struct Allowance {
 /// Validates the answer to a preflight as `engine` does: the CORS check and an ok status
 /// (Chromium reports a failed CORS check first, Firefox and WebKit a status that is not ok
 /// first), then the method and every unsafe header name against the lists.
+///
+/// ```
+/// use cors_browser::preflight::validate;
+/// use cors_browser::{Engine, Failure};
+/// use http::HeaderMap;
+///
+/// let mut answer = HeaderMap::new();
+/// answer.insert("access-control-allow-origin", "https://app.example.com".parse().unwrap());
+/// answer.insert("access-control-allow-methods", "put".parse().unwrap());
+/// let origin = "https://app.example.com";
+/// assert_eq!(
+///     validate(Engine::Chromium, 204, &answer, origin, "PUT", &[], false),
+///     Err(Failure::MethodNotAllowed { method: "PUT".to_owned() })
+/// );
+/// ```
 ///
 /// # Errors
 ///
@@ -112,6 +135,18 @@ struct Entry {
 
 /// The preflight cache, keyed by the page's origin, the URL and whether credentials were sent,
 /// one entry per method and header name allowed (Fetch: "CORS-preflight cache").
+///
+/// ```
+/// use std::time::Duration;
+/// use cors_browser::preflight::{Allowance, PreflightCache};
+///
+/// let mut cache = PreflightCache::default();
+/// let key = ("https://app.example.com", "https://api.example.com/items", false);
+/// let allowance = Allowance { methods: vec!["PUT".to_owned()], headers: vec![], max_age: 5 };
+/// cache.store(Duration::ZERO, key, &allowance);
+/// assert!(cache.covers(Duration::from_secs(4), key, "PUT", &[]));
+/// assert!(!cache.covers(Duration::from_secs(5), key, "PUT", &[]));
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct PreflightCache {
     entries: Vec<Entry>,

@@ -6,13 +6,27 @@
 use http::HeaderMap;
 
 /// The longest value a safelisted request header may have, in bytes.
+///
+/// ```
+/// assert_eq!(cors_browser::safelist::MAX_SAFELISTED_VALUE, 128);
+/// ```
 pub const MAX_SAFELISTED_VALUE: usize = 128;
 
 /// The most bytes the safelisted request headers of one request may have together (names and
 /// values); above it every one of them needs the preflight.
+///
+/// ```
+/// assert_eq!(cors_browser::safelist::MAX_SAFELISTED_TOTAL, 1024);
+/// ```
 pub const MAX_SAFELISTED_TOTAL: usize = 1024;
 
 /// Whether `method` (as sent, after normalization) needs no preflight: `GET`, `HEAD` or `POST`.
+///
+/// ```
+/// use cors_browser::safelist::is_safelisted_method;
+///
+/// assert!(is_safelisted_method("POST") && !is_safelisted_method("PUT"));
+/// ```
 #[must_use]
 pub fn is_safelisted_method(method: &str) -> bool {
     cors_rules::fetch::is_safelisted_method(method.as_bytes())
@@ -42,6 +56,15 @@ fn is_unsafe_byte(byte: u8) -> bool {
 
 /// Whether a request header `name: value` may be sent without a preflight (Fetch: "CORS-safelisted
 /// request-header"). `name` is compared case-insensitively.
+///
+/// ```
+/// use cors_browser::safelist::is_safelisted_request_header;
+///
+/// assert!(is_safelisted_request_header("Content-Type", b"text/plain;garbage"));
+/// assert!(!is_safelisted_request_header("content-type", b"text /plain"));
+/// assert!(!is_safelisted_request_header("content-type", b"application/json"));
+/// assert!(!is_safelisted_request_header("accept", &[b'a'; 129]));
+/// ```
 #[must_use]
 pub fn is_safelisted_request_header(name: &str, value: &[u8]) -> bool {
     if value.len() > MAX_SAFELISTED_VALUE {
@@ -74,6 +97,13 @@ pub fn is_safelisted_request_header(name: &str, value: &[u8]) -> bool {
 /// The essence (`type/subtype`, lowercase) of a MIME type, or `None` when it does not parse
 /// (Fetch's "parse a MIME type": parameters are not needed to decide, and a parameter without
 /// `=` is skipped, not an error).
+///
+/// ```
+/// use cors_browser::safelist::mime_essence;
+///
+/// assert_eq!(mime_essence("Text/Plain; charset=utf-8").as_deref(), Some("text/plain"));
+/// assert_eq!(mime_essence("text /plain"), None);
+/// ```
 #[must_use]
 pub fn mime_essence(value: &str) -> Option<String> {
     let is_http_whitespace = |c: char| matches!(c, '\t' | '\n' | '\r' | ' ');
@@ -90,6 +120,13 @@ pub fn mime_essence(value: &str) -> Option<String> {
 /// Whether a `Range` value is one a page may send without a preflight: `bytes=<start>-` or
 /// `bytes=<start>-<end>` with `start <= end`, no whitespace. A suffix range (`bytes=-500`) and
 /// several ranges are not.
+///
+/// ```
+/// use cors_browser::safelist::is_simple_range;
+///
+/// assert!(is_simple_range(b"bytes=0-499"));
+/// assert!(!is_simple_range(b"bytes=-500"));
+/// ```
 #[must_use]
 pub fn is_simple_range(value: &[u8]) -> bool {
     let Some(range) = value.strip_prefix(b"bytes=") else {
@@ -120,6 +157,17 @@ pub fn is_simple_range(value: &[u8]) -> bool {
 /// The names of `headers` a preflight must ask for (Fetch: "CORS-unsafe request-header names"):
 /// lowercase, sorted, each once. When the safelisted headers together exceed
 /// [`MAX_SAFELISTED_TOTAL`] bytes, they are all unsafe.
+///
+/// ```
+/// use cors_browser::safelist::unsafe_request_header_names;
+/// use http::HeaderMap;
+///
+/// let mut headers = HeaderMap::new();
+/// headers.insert("X-Token", "1".parse().unwrap());
+/// headers.insert("content-type", "application/json".parse().unwrap());
+/// headers.insert("accept", "*/*".parse().unwrap());
+/// assert_eq!(unsafe_request_header_names(&headers), ["content-type", "x-token"]);
+/// ```
 #[must_use]
 pub fn unsafe_request_header_names(headers: &HeaderMap) -> Vec<String> {
     let mut unsafe_names = Vec::new();
@@ -146,6 +194,16 @@ pub fn unsafe_request_header_names(headers: &HeaderMap) -> Vec<String> {
 /// The value of every `name` line of `headers` joined with `, `, as browsers read a header
 /// (Fetch: "get" a header from a header list), or `None` without one. Bytes that are not UTF-8
 /// are replaced, as they would be for a script.
+///
+/// ```
+/// use cors_browser::safelist::combined;
+/// use http::HeaderMap;
+///
+/// let mut headers = HeaderMap::new();
+/// headers.append("access-control-allow-origin", "*".parse().unwrap());
+/// headers.append("access-control-allow-origin", "*".parse().unwrap());
+/// assert_eq!(combined(&headers, "access-control-allow-origin").as_deref(), Some("*, *"));
+/// ```
 #[must_use]
 pub fn combined(headers: &HeaderMap, name: &str) -> Option<String> {
     let mut lines = headers.get_all(name).iter().peekable();
@@ -160,6 +218,10 @@ pub fn combined(headers: &HeaderMap, name: &str) -> Option<String> {
 
 /// Response headers a script may read across origins without `Access-Control-Expose-Headers`
 /// (Fetch: "CORS-safelisted response-header name").
+///
+/// ```
+/// assert!(cors_browser::safelist::SAFELISTED_RESPONSE_HEADERS.contains(&"content-type"));
+/// ```
 pub const SAFELISTED_RESPONSE_HEADERS: [&str; 7] = [
     "cache-control",
     "content-language",

@@ -11,6 +11,24 @@ use tower_service::Service;
 /// A server the browser sends requests to. Every tower `Service` over `http` requests is one (an
 /// axum `Router`, a tonic server, a service behind tower-http's `CorsLayer`), as are
 /// [`Actix`](crate::Actix) and [`Client`](crate::Client).
+///
+/// ```
+/// use axum::routing::get;
+/// use cors_browser::{Browser, Engine, Request};
+/// use tower_http::cors::CorsLayer;
+///
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// // A service behind tower-http's layer, which echoes any origin.
+/// let mut app = axum::Router::new()
+///     .route("/", get(|| async { "hi" }))
+///     .layer(CorsLayer::very_permissive());
+/// let outcome = Browser::new(Engine::Chromium)
+///     .page("https://evil.example")
+///     .fetch(&mut app, Request::get("https://api.example.com/").with_credentials())
+///     .await;
+/// assert!(outcome.is_readable(), "any origin reads it with credentials: {outcome}");
+/// # });
+/// ```
 pub trait Server {
     /// Sends `request` (its URI absolute, a `Host` header set) and reads the whole answer.
     ///
@@ -155,17 +173,22 @@ mod client {
     /// A live HTTP/1.1 server, reached over TCP (plain `http` only), with a timeout per request
     /// and a bound on the answer's size. Needs a tokio runtime.
     ///
-    /// ```no_run
+    /// ```
     /// use cors_browser::{Browser, Client, Engine, Request};
     ///
-    /// # async fn run() {
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    /// let url = format!("http://{}/hello", listener.local_addr().unwrap());
+    /// let app = axum::Router::new().route("/hello", axum::routing::get(|| async { "hi" }));
+    /// tokio::spawn(async move { axum::serve(listener, app).await });
+    ///
     /// let mut server = Client::new();
     /// let outcome = Browser::new(Engine::Chromium)
     ///     .page("http://localhost:3000")
-    ///     .fetch(&mut server, Request::get("http://127.0.0.1:3000/api/hello"))
+    ///     .fetch(&mut server, Request::get(&url))
     ///     .await;
-    /// println!("{outcome}");
-    /// # }
+    /// assert!(outcome.reached_server() && outcome.blocked().is_some(), "{outcome}");
+    /// # });
     /// ```
     #[derive(Clone, Debug)]
     pub struct Client {

@@ -4,6 +4,14 @@
 use std::fmt;
 
 /// An `http`, `https`, `ws` or `wss` URL, split into what CORS compares.
+///
+/// ```
+/// use cors_browser::url::Url;
+///
+/// let url = Url::parse("HTTPS://API.example.com:443/items").unwrap();
+/// assert_eq!(url.to_string(), "https://api.example.com/items");
+/// assert_eq!(url.origin().to_string(), "https://api.example.com");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Url {
     /// The scheme, lowercase.
@@ -115,6 +123,17 @@ impl fmt::Display for Url {
 }
 
 /// A tuple origin: a scheme, a host and a port.
+///
+/// ```
+/// use cors_browser::url::Origin;
+///
+/// let app = Origin::parse("https://app.example.com").unwrap();
+/// let api = Origin::parse("https://api.example.com").unwrap();
+/// assert_eq!(app.site_of(&api), "same-site");
+/// let pages = Origin::parse("https://a.github.io").unwrap();
+/// assert_eq!(pages.site_of(&Origin::parse("https://b.github.io").unwrap()), "cross-site");
+/// assert!(Origin::parse("https://app.example.com/").is_err());
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Origin {
     scheme: String,
