@@ -180,6 +180,28 @@ pub struct Blocked {
     pub status: Option<u16>,
 }
 
+impl Blocked {
+    /// What the server's side should look at, in a sentence (the `why:` line of the
+    /// outcome's `Display`).
+    ///
+    /// ```
+    /// use cors_browser::{Blocked, Failure, Stage};
+    ///
+    /// let blocked = Blocked {
+    ///     stage: Stage::Response,
+    ///     failure: Failure::MissingAllowOrigin,
+    ///     console: String::new(),
+    ///     script_error: String::new(),
+    ///     status: Some(200),
+    /// };
+    /// assert!(blocked.why().contains("the route is outside the CORS layer"));
+    /// ```
+    #[must_use]
+    pub fn why(&self) -> String {
+        self.failure.fix(self.stage, self.status)
+    }
+}
+
 /// What the page got.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Response {
@@ -345,7 +367,7 @@ impl fmt::Display for Outcome {
                 write!(
                     f,
                     "\n  why: {}\n  {} console: {}\n  the script gets: {}",
-                    blocked.failure.fix(blocked.stage, blocked.status),
+                    blocked.why(),
                     self.engine,
                     blocked.console,
                     blocked.script_error

@@ -178,11 +178,45 @@ impl Origin {
                 .is_ok_and(|ip| ip.is_loopback())
     }
 
-    /// The host's registrable domain (`example.co.uk` for `app.example.co.uk`), or `None` for an
-    /// IP address, or a host that is itself a public suffix.
-    fn registrable_domain(&self) -> Option<&str> {
+    /// The scheme, `http` or `https`.
+    #[must_use]
+    pub fn scheme(&self) -> &str {
+        &self.scheme
+    }
+
+    /// The host, lowercase.
+    #[must_use]
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// The port, when it is not the scheme's default.
+    #[must_use]
+    pub fn port(&self) -> Option<u16> {
+        self.port
+    }
+
+    /// Whether the host is an IP address.
+    #[must_use]
+    pub fn is_ip_address(&self) -> bool {
+        self.host.starts_with('[') || self.host.parse::<std::net::Ipv4Addr>().is_ok()
+    }
+
+    /// The host's registrable domain by the Public Suffix List (`example.co.uk` for
+    /// `app.example.co.uk`), or `None` for an IP address, or a host that is itself a public
+    /// suffix (`localhost`, `github.io`).
+    ///
+    /// ```
+    /// use cors_browser::url::Origin;
+    ///
+    /// let origin = Origin::parse("https://eu.app.example.co.uk").unwrap();
+    /// assert_eq!(origin.registrable_domain(), Some("example.co.uk"));
+    /// assert_eq!(Origin::parse("https://github.io").unwrap().registrable_domain(), None);
+    /// ```
+    #[must_use]
+    pub fn registrable_domain(&self) -> Option<&str> {
         let host = self.host.as_str();
-        if host.starts_with('[') || host.parse::<std::net::Ipv4Addr>().is_ok() {
+        if self.is_ip_address() {
             return None;
         }
         // The longest public suffix of the host (a single label is one, by the list's implicit
