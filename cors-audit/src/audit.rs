@@ -2,6 +2,7 @@
 //! requests, attacker origins derived from them, a preflight asking for what nobody needs,
 //! bytes that cannot be in a header, and a form from another site.
 
+use std::fmt::Write as _;
 use std::io::Write as _;
 
 use bytes::Bytes;
@@ -95,6 +96,32 @@ impl Findings {
     ) {
         if !self.0.iter().any(|finding| finding.kind == kind) {
             self.add(severity, kind, origin, summary, evidence);
+        }
+    }
+
+    /// When any origin at all may read, every other probe origin saying so too is no news: one
+    /// finding says it, with the count.
+    fn fold_into_any_origin(&mut self) {
+        let Some(any) = self.0.iter().position(|f| f.kind == Kind::AnyOrigin) else {
+            return;
+        };
+        let severity = self.0[any].severity;
+        let before = self.0.len();
+        self.0.retain(|f| {
+            f.kind == Kind::AnyOrigin || !(f.kind.is_origin_probe() && f.severity <= severity)
+        });
+        let folded = before - self.0.len();
+        if folded > 0 {
+            let any = self
+                .0
+                .iter_mut()
+                .find(|f| f.kind == Kind::AnyOrigin)
+                .expect("kept");
+            let _ = write!(
+                any.summary,
+                "; the {folded} other probe origins (`null`, look-alikes, subdomains, `http://`, \
+                 third-party hosts) got the same answer"
+            );
         }
     }
 
@@ -221,6 +248,7 @@ pub(crate) async fn audit(args: &Args, progress: bool) -> Result<Report, Stopped
     let mut findings = Findings(Vec::new());
     listed_origins(args, &mut server, &mut findings).await?;
     origin_probes(args, &mut server, &mut findings).await?;
+    findings.fold_into_any_origin();
     preflight_probe(args, &mut server, &mut findings).await?;
     injection(args, &mut server, &mut findings).await?;
     cross_origin_write(args, &mut server, &mut findings).await?;

@@ -83,6 +83,31 @@ pub(crate) enum Kind {
 }
 
 impl Kind {
+    /// Whether the kind is that of an origin an attacker would try.
+    pub(crate) fn is_origin_probe(self) -> bool {
+        match self {
+            Self::AnyOrigin
+            | Self::NullOrigin
+            | Self::PrefixMatch
+            | Self::SuffixMatch
+            | Self::UnescapedDot
+            | Self::SpecialCharacters
+            | Self::UnlistedSubdomain
+            | Self::InsecureScheme
+            | Self::ThirdPartyHost => true,
+            Self::ListedOriginAllowed
+            | Self::ListedOriginBlocked
+            | Self::PublicApi
+            | Self::MethodsReflected
+            | Self::HeadersReflected
+            | Self::WildcardWithCredentials
+            | Self::UnparsableList
+            | Self::VaryOriginMissing
+            | Self::HeaderInjection
+            | Self::CrossOriginWrite => false,
+        }
+    }
+
     pub(crate) fn name(self) -> &'static str {
         match self {
             Self::ListedOriginAllowed => "listed-origin-allowed",

@@ -166,12 +166,14 @@ mod client {
 
     use bytes::Bytes;
     use http_body_util::{Full, Limited};
+    use hyper_rustls::HttpsConnector;
     use hyper_util::client::legacy::Client as Hyper;
     use hyper_util::client::legacy::connect::HttpConnector;
     use hyper_util::rt::TokioExecutor;
 
-    /// A live HTTP/1.1 server, reached over TCP (plain `http` only), with a timeout per request
-    /// and a bound on the answer's size. Needs a tokio runtime.
+    /// A live HTTP/1.1 server, reached over TCP, `http` or `https` (rustls with the Mozilla root
+    /// certificates), with a timeout per request and a bound on the answer's size. Needs a
+    /// tokio runtime.
     ///
     /// ```
     /// use cors_browser::{Browser, Client, Engine, Request};
@@ -192,7 +194,7 @@ mod client {
     /// ```
     #[derive(Clone, Debug)]
     pub struct Client {
-        hyper: Hyper<HttpConnector, Full<Bytes>>,
+        hyper: Hyper<HttpsConnector<HttpConnector>, Full<Bytes>>,
         timeout: Duration,
         max_body: usize,
     }
@@ -207,8 +209,16 @@ mod client {
         /// A client with a 10 s timeout per request and answers of at most 1 MiB.
         #[must_use]
         pub fn new() -> Self {
+            let tls = hyper_rustls::HttpsConnectorBuilder::new()
+                .with_provider_and_webpki_roots(rustls::crypto::ring::default_provider())
+                // The ring provider supports the default protocol versions, so the fallback
+                // (the same roots, the process's provider) is not taken.
+                .unwrap_or_else(|_| hyper_rustls::HttpsConnectorBuilder::new().with_webpki_roots())
+                .https_or_http()
+                .enable_http1()
+                .build();
             Self {
-                hyper: Hyper::builder(TokioExecutor::new()).build_http(),
+                hyper: Hyper::builder(TokioExecutor::new()).build(tls),
                 timeout: Duration::from_secs(10),
                 max_body: 1 << 20,
             }
@@ -241,8 +251,8 @@ mod client {
             request: http::Request<Bytes>,
         ) -> Result<http::Response<Bytes>, String> {
             let uri = request.uri().to_string();
-            if request.uri().scheme_str() != Some("http") {
-                return Err(format!("`{uri}`: the client speaks plain http only"));
+            if !matches!(request.uri().scheme_str(), Some("http" | "https")) {
+                return Err(format!("`{uri}`: the client speaks http and https only"));
             }
             let (parts, body) = request.into_parts();
             let exchange = async {
