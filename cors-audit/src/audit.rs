@@ -223,8 +223,22 @@ async fn send(
     }
 }
 
-/// The model's outcome, or why the audit must stop: a request that got no answer.
-fn answered(outcome: Outcome, server: &Bounded) -> Result<Outcome, Stopped> {
+/// `request` from a page at `page`, through the model of Chromium in a fresh profile (with
+/// credentials when the front-end sends them), or why the audit must stop: a request that got
+/// no answer.
+async fn fetch(
+    server: &mut Bounded,
+    page: &str,
+    mut request: Request,
+    credentials: bool,
+) -> Result<Outcome, Stopped> {
+    if credentials {
+        request = request.with_credentials();
+    }
+    let outcome = Browser::new(Engine::Chromium)
+        .page(page)
+        .fetch(server, request)
+        .await;
     if let Some(blocked) = outcome.blocked()
         && let cors_browser::Failure::Network(message) = &blocked.failure
     {
@@ -275,14 +289,7 @@ async fn listed_origins(
             for name in &args.headers {
                 request = request.header(name, "cors-audit");
             }
-            if args.credentials {
-                request = request.with_credentials();
-            }
-            let outcome = Browser::new(Engine::Chromium)
-                .page(&origin)
-                .fetch(server, request)
-                .await;
-            let outcome = answered(outcome, server)?;
+            let outcome = fetch(server, &origin, request, args.credentials).await?;
             let Some(last) = outcome.exchanges.last() else {
                 continue;
             };
@@ -402,15 +409,8 @@ async fn preflight_probe(
 ) -> Result<(), Stopped> {
     let first = args.origins[0].to_string();
     let url = args.url.to_string();
-    let mut asked = Request::new("CORSAUDIT", &url).header("x-cors-audit-probe", "1");
-    if args.credentials {
-        asked = asked.with_credentials();
-    }
-    let outcome = Browser::new(Engine::Chromium)
-        .page(&first)
-        .fetch(server, asked)
-        .await;
-    let outcome = answered(outcome, server)?;
+    let asked = Request::new("CORSAUDIT", &url).header("x-cors-audit-probe", "1");
+    let outcome = fetch(server, &first, asked, args.credentials).await?;
     if let Some(preflight) = outcome.exchanges.iter().find(|e| e.kind == Sent::Preflight) {
         preflight_lists(findings, &first, preflight);
     }
@@ -477,11 +477,7 @@ async fn cross_origin_write(
 ) -> Result<(), Stopped> {
     let attacker = attacker_page(&args.origins);
     let form = Request::form_post(&args.url.to_string()).field("cors-audit", "probe");
-    let outcome = Browser::new(Engine::Chromium)
-        .page(&attacker)
-        .fetch(server, form)
-        .await;
-    let outcome = answered(outcome, server)?;
+    let outcome = fetch(server, &attacker, form, false).await?;
     if let Some(sent) = outcome.exchanges.first()
         && sent
             .status
