@@ -44,7 +44,7 @@ fn main() -> ExitCode {
     let result = runtime.block_on(audit::audit(&args, progress));
     if progress {
         // Clears the progress line.
-        print!("\r{:60}\r", "");
+        print!("\r{:100}\r", "");
     }
     match result {
         Ok(report) => {

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
+use http::{HeaderMap, HeaderName, HeaderValue, Method, header};
 
 use crate::cors::{basic_headers, cors_check, readable_headers};
 use crate::engine::Engine;
@@ -510,7 +510,7 @@ impl Page<'_> {
             );
         }
         Response::Readable {
-            status: StatusCode::from_u16(status.as_u16()).unwrap_or(status),
+            status,
             headers: readable_headers(response.headers(), prepared.credentials),
         }
     }
