@@ -102,27 +102,23 @@ impl Findings {
     /// When any origin at all may read, every other probe origin saying so too is no news: one
     /// finding says it, with the count.
     fn fold_into_any_origin(&mut self) {
-        let Some(any) = self.0.iter().position(|f| f.kind == Kind::AnyOrigin) else {
+        let Some(at) = self.0.iter().position(|f| f.kind == Kind::AnyOrigin) else {
             return;
         };
-        let severity = self.0[any].severity;
+        let mut any = self.0.remove(at);
         let before = self.0.len();
-        self.0.retain(|f| {
-            f.kind == Kind::AnyOrigin || !(f.kind.is_origin_probe() && f.severity <= severity)
-        });
+        self.0
+            .retain(|f| !(f.kind.is_origin_probe() && f.severity <= any.severity));
         let folded = before - self.0.len();
         if folded > 0 {
-            let any = self
-                .0
-                .iter_mut()
-                .find(|f| f.kind == Kind::AnyOrigin)
-                .expect("kept");
             let _ = write!(
                 any.summary,
                 "; the {folded} other probe origins (`null`, look-alikes, subdomains, `http://`, \
                  third-party hosts) got the same answer"
             );
         }
+        // Back where it was: every finding before it is a listed origin's, none folded.
+        self.0.insert(at.min(self.0.len()), any);
     }
 
     /// The checks every answer gets: `Vary: Origin` when the allowed origin is echoed, and `*`
@@ -202,21 +198,9 @@ async fn send(
     kind: Sent,
     request: http::Request<Bytes>,
 ) -> Result<Exchange, Stopped> {
-    let (method, uri, request_headers) = (
-        request.method().clone(),
-        request.uri().clone(),
-        request.headers().clone(),
-    );
-    match server.send(request).await {
-        Ok(response) => Ok(Exchange {
-            kind,
-            method,
-            uri,
-            request_headers,
-            status: Some(response.status()),
-            response_headers: response.headers().clone(),
-        }),
-        Err(message) => Err(Stopped {
+    match Exchange::send(server, kind, request).await {
+        (exchange, Ok(_)) => Ok(exchange),
+        (_, Err(message)) => Err(Stopped {
             message,
             requests: server.sent,
         }),

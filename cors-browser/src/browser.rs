@@ -333,22 +333,11 @@ impl Page<'_> {
         let method =
             Method::from_bytes(method.as_bytes()).map_err(|e| Failure::Request(e.to_string()))?;
         let mut request = http::Request::new(body);
-        *request.method_mut() = method.clone();
-        *request.uri_mut() = uri.clone();
-        *request.headers_mut() = headers.clone();
-        let answer = server.send(request).await;
-        let (status, response_headers) = match &answer {
-            Ok(response) => (Some(response.status()), response.headers().clone()),
-            Err(_) => (None, HeaderMap::new()),
-        };
-        outcome.exchanges.push(Exchange {
-            kind,
-            method,
-            uri,
-            request_headers: headers,
-            status,
-            response_headers,
-        });
+        *request.method_mut() = method;
+        *request.uri_mut() = uri;
+        *request.headers_mut() = headers;
+        let (exchange, answer) = Exchange::send(server, kind, request).await;
+        outcome.exchanges.push(exchange);
         answer.map_err(Failure::Network)
     }
 

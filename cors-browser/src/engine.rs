@@ -85,7 +85,7 @@ impl Engine {
     ) -> String {
         match self {
             Self::Chromium => chromium(stage, failure, url, origin),
-            Self::Firefox => firefox(stage, failure, url, status),
+            Self::Firefox => firefox(failure, url, status),
             Self::WebKit => webkit(failure, origin, status),
         }
     }
@@ -147,7 +147,7 @@ fn chromium(stage: Stage, failure: &Failure, url: &str, origin: &str) -> String 
     }
 }
 
-fn firefox(stage: Stage, failure: &Failure, url: &str, status: Option<u16>) -> String {
+fn firefox(failure: &Failure, url: &str, status: Option<u16>) -> String {
     let reason = match failure {
         Failure::Request(detail) => return format!("TypeError: {detail}"),
         Failure::Network(_) => "CORS request did not succeed".to_owned(),
@@ -180,10 +180,7 @@ fn firefox(stage: Stage, failure: &Failure, url: &str, status: Option<u16>) -> S
         ),
         Failure::Redirect { .. } => "a redirect, which cors-browser does not follow".to_owned(),
     };
-    let status = match (stage, status) {
-        (_, Some(status)) => format!(" Status code: {status}."),
-        (_, None) => String::new(),
-    };
+    let status = status.map_or_else(String::new, |status| format!(" Status code: {status}."));
     format!(
         "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at {url}. (Reason: {reason}).{status}"
     )

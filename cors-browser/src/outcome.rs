@@ -246,6 +246,52 @@ pub struct Exchange {
     pub response_headers: HeaderMap,
 }
 
+impl Exchange {
+    /// Sends `request` to `server`, and returns the record of it next to the answer: how the
+    /// model sends every request, and how a caller sends one it builds by hand.
+    ///
+    /// ```
+    /// use cors_browser::{Exchange, Sent};
+    ///
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let mut app = axum::Router::new().route("/", axum::routing::get(|| async { "hi" }));
+    /// let request = http::Request::get("https://api.example.com/")
+    ///     .header("origin", "null")
+    ///     .body(bytes::Bytes::new())
+    ///     .unwrap();
+    /// let (exchange, answer) = Exchange::send(&mut app, Sent::Request, request).await;
+    /// assert_eq!(exchange.status, Some(http::StatusCode::OK));
+    /// assert_eq!(exchange.request_headers["origin"], "null");
+    /// assert!(answer.is_ok());
+    /// # });
+    /// ```
+    pub async fn send<S: crate::Server>(
+        server: &mut S,
+        kind: Sent,
+        request: http::Request<bytes::Bytes>,
+    ) -> (Self, Result<http::Response<bytes::Bytes>, String>) {
+        let (method, uri, request_headers) = (
+            request.method().clone(),
+            request.uri().clone(),
+            request.headers().clone(),
+        );
+        let answer = server.send(request).await;
+        let (status, response_headers) = match &answer {
+            Ok(response) => (Some(response.status()), response.headers().clone()),
+            Err(_) => (None, HeaderMap::new()),
+        };
+        let exchange = Self {
+            kind,
+            method,
+            uri,
+            request_headers,
+            status,
+            response_headers,
+        };
+        (exchange, answer)
+    }
+}
+
 /// Everything that came of one request from a page. Its `Display` says it for a person: the
 /// request, readable or blocked and why, the engine's console line, and what the server
 /// received.
