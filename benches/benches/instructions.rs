@@ -9,7 +9,8 @@
 //! `tower/<kind>` (a request through the layer around it), `shared/<kind>` and
 //! `reloadable/<kind>` (the same policy built at startup, shared and reloadable), and
 //! `tower_http/<kind>` (through tower-http's layer); `actix_noop/<kind>`, `actix/<kind>` and
-//! `actix_cors/<kind>` (the same for actix-web, around a handler that answers 200). Also
+//! `actix_cors/<kind>` (the same for actix-web, around a handler that answers 200), and
+//! `actix_floor/<kind>` (a handler writing the same headers itself, with no middleware). Also
 //! `writes/off/<name>` and `writes/on/<name>` (the write requests under the policy without and
 //! with `refuse_cross_origin_writes`) and `writes/one_lookup`; `routes/<n>/chosen` and
 //! `routes/<n>/none` (an allowed request through a layer with `n` prefixes, to a path one covers
@@ -42,6 +43,7 @@ fn cases() -> Vec<String> {
         "actix_noop",
         "actix",
         "actix_cors",
+        "actix_floor",
     ] {
         cases.extend(Kind::ALL.map(|kind| format!("{adapter}/{}", kind.name())));
     }
@@ -107,6 +109,7 @@ fn run_kind(adapter: &str, kind: Kind, n: usize) -> bool {
             actix_loop(&service.expect("a service"), kind, n);
         }
         "actix_noop" => actix_loop(&noop(), kind, n),
+        "actix_floor" => actix_loop(&cors_benches::actix_floor::handler(kind), kind, n),
         _ => return false,
     }
     true

@@ -325,66 +325,121 @@ pub fn ours(
     }
 }
 
-const APP: &[u8] = b"https://app.example.com";
-const APP_VALUE: HeaderValue = HeaderValue::from_static("https://app.example.com");
-const TRUE: HeaderValue = HeaderValue::from_static("true");
-const EXPOSE: HeaderValue = HeaderValue::from_static("x-request-id");
-const VARY_ORIGIN: HeaderValue = HeaderValue::from_static("Origin");
-const VARY_PREFLIGHT: HeaderValue = HeaderValue::from_static(
-    "Origin, Access-Control-Request-Method, Access-Control-Request-Headers",
-);
+/// The floor's body, for `http` 1 (tower, hyper, the core path) and for actix-web's `http` 0.2
+/// types: one piece of code, its names resolved in the module that writes it out.
+macro_rules! floor {
+    () => {
+        const APP: &[u8] = b"https://app.example.com";
+        const APP_VALUE: HeaderValue = HeaderValue::from_static("https://app.example.com");
+        const TRUE: HeaderValue = HeaderValue::from_static("true");
+        const EXPOSE: HeaderValue = HeaderValue::from_static("x-request-id");
+        const VARY_ORIGIN: HeaderValue = HeaderValue::from_static("Origin");
+        const VARY_PREFLIGHT: HeaderValue = HeaderValue::from_static(
+            "Origin, Access-Control-Request-Method, Access-Control-Request-Headers",
+        );
 
-/// The floor: what an expert would write by hand for this one kind of request and this one
-/// expected origin. It reads the headers it needs, compares bytes and inserts the same values
-/// as [`ours`]; it knows nothing it was not told.
-pub fn floor(kind: Kind, method: &Method, request: &HeaderMap, out: &mut HeaderMap) -> StatusCode {
-    let origin = request.get(header::ORIGIN);
-    match kind {
-        Kind::ActualAllowed | Kind::ActualDisallowed | Kind::NoOrigin => {
-            if origin.is_some_and(|o| o.as_bytes() == APP) {
-                out.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, APP_VALUE);
-                out.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE);
-                out.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSE);
+        /// The floor: what an expert would write by hand for this one kind of request and this
+        /// one expected origin. It reads the headers it needs, compares bytes and inserts the
+        /// same values as our policy; it knows nothing it was not told.
+        #[must_use]
+        pub fn floor(
+            kind: Kind,
+            method: &Method,
+            request: &HeaderMap,
+            out: &mut HeaderMap,
+        ) -> StatusCode {
+            let origin = request.get(header::ORIGIN);
+            match kind {
+                Kind::ActualAllowed | Kind::ActualDisallowed | Kind::NoOrigin => {
+                    if origin.is_some_and(|o| o.as_bytes() == APP) {
+                        out.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, APP_VALUE);
+                        out.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE);
+                        out.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSE);
+                    }
+                    out.append(header::VARY, VARY_ORIGIN);
+                    StatusCode::OK
+                }
+                Kind::SubdomainHit => {
+                    if let Some(origin) = origin.filter(|o| is_example_subdomain(o.as_bytes())) {
+                        out.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
+                        out.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE);
+                        out.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSE);
+                    }
+                    out.append(header::VARY, VARY_ORIGIN);
+                    StatusCode::OK
+                }
+                Kind::PreflightAllowed | Kind::PreflightRejected => {
+                    out.append(header::VARY, VARY_PREFLIGHT);
+                    let method_ok = request
+                        .get(header::ACCESS_CONTROL_REQUEST_METHOD)
+                        .is_some_and(|m| m == "PUT" || m == "DELETE");
+                    let requested = request.get(header::ACCESS_CONTROL_REQUEST_HEADERS);
+                    let headers_ok = requested.is_none_or(|h| h == "content-type,x-request-id");
+                    if *method != Method::OPTIONS
+                        || origin.is_none_or(|o| o.as_bytes() != APP)
+                        || !method_ok
+                        || !headers_ok
+                    {
+                        return StatusCode::FORBIDDEN;
+                    }
+                    out.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, APP_VALUE);
+                    out.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE);
+                    if let Some(method) = request.get(header::ACCESS_CONTROL_REQUEST_METHOD) {
+                        out.insert(header::ACCESS_CONTROL_ALLOW_METHODS, method.clone());
+                    }
+                    if let Some(requested) = requested {
+                        out.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, requested.clone());
+                    }
+                    out.insert(
+                        header::ACCESS_CONTROL_MAX_AGE,
+                        HeaderValue::from_static("600"),
+                    );
+                    StatusCode::NO_CONTENT
+                }
             }
-            out.append(header::VARY, VARY_ORIGIN);
-            StatusCode::OK
         }
-        Kind::SubdomainHit => {
-            if let Some(origin) = origin.filter(|o| is_example_subdomain(o.as_bytes())) {
-                out.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
-                out.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE);
-                out.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSE);
-            }
-            out.append(header::VARY, VARY_ORIGIN);
-            StatusCode::OK
-        }
-        Kind::PreflightAllowed | Kind::PreflightRejected => {
-            out.append(header::VARY, VARY_PREFLIGHT);
-            let method_ok = request
-                .get(header::ACCESS_CONTROL_REQUEST_METHOD)
-                .is_some_and(|m| m == "PUT" || m == "DELETE");
-            let requested = request.get(header::ACCESS_CONTROL_REQUEST_HEADERS);
-            let headers_ok = requested.is_none_or(|h| h == "content-type,x-request-id");
-            if *method != Method::OPTIONS
-                || origin.is_none_or(|o| o.as_bytes() != APP)
-                || !method_ok
-                || !headers_ok
-            {
-                return StatusCode::FORBIDDEN;
-            }
-            out.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, APP_VALUE);
-            out.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE);
-            if let Some(method) = request.get(header::ACCESS_CONTROL_REQUEST_METHOD) {
-                out.insert(header::ACCESS_CONTROL_ALLOW_METHODS, method.clone());
-            }
-            if let Some(requested) = requested {
-                out.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, requested.clone());
-            }
-            out.insert(
-                header::ACCESS_CONTROL_MAX_AGE,
-                HeaderValue::from_static("600"),
+    };
+}
+
+/// The floor of the core path (`check` + `write_headers`), over `http` 1.
+pub mod floor {
+    use super::{Kind, is_example_subdomain};
+    use http::header::{self, HeaderMap, HeaderValue};
+    use http::{Method, StatusCode};
+
+    floor!();
+}
+
+pub use floor::floor;
+
+/// The actix-web floor: a handler that writes the same headers itself, over actix-web's types.
+pub mod actix_floor {
+    use super::{Kind, is_example_subdomain};
+    use actix_web::http::header::{self, HeaderMap, HeaderValue};
+    use actix_web::http::{Method, StatusCode};
+
+    floor!();
+
+    /// The actix-web floor as a service: a handler answering a request of `kind` with
+    /// [`floor`]'s status and headers, as an application without CORS middleware would.
+    #[must_use]
+    pub fn handler(
+        kind: Kind,
+    ) -> impl actix_web::dev::Service<
+        actix_web::dev::ServiceRequest,
+        Response = actix_web::dev::ServiceResponse,
+        Error = actix_web::Error,
+    > {
+        actix_web::dev::fn_service(move |request: actix_web::dev::ServiceRequest| {
+            let mut response = actix_web::HttpResponse::Ok().finish();
+            let status = floor(
+                kind,
+                request.method(),
+                request.headers(),
+                response.headers_mut(),
             );
-            StatusCode::NO_CONTENT
-        }
+            *response.status_mut() = status;
+            std::future::ready(Ok(request.into_response(response)))
+        })
     }
 }

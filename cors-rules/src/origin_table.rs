@@ -148,15 +148,22 @@ impl<E: AsRef<[u8]>> OriginTables<E> {
     #[inline]
     fn subdomain_matches(&self, origin: &[u8]) -> bool {
         let (before_port, port) = split_port(origin);
-        for (word, &lengths) in self.subdomain_lengths.iter().enumerate().rev() {
-            let mut lengths = lengths;
+        // A domain of `n` bytes needs a dot and at least one byte before it: only the lengths up
+        // to `room` can match, and the words of longer ones are not read.
+        let Some(room) = before_port.len().checked_sub(2) else {
+            return false;
+        };
+        let top = (room / 64).min(self.subdomain_lengths.len() - 1);
+        for word in (0..=top).rev() {
+            let mut lengths = self.subdomain_lengths[word];
+            if word == room / 64 {
+                lengths &= u64::MAX >> (63 - room % 64);
+            }
             while lengths != 0 {
                 let bit = 63 - lengths.leading_zeros() as usize;
                 lengths &= !(1 << bit);
                 let length = word * 64 + bit;
-                let Some(dot) = before_port.len().checked_sub(length + 1) else {
-                    continue;
-                };
+                let dot = before_port.len() - length - 1;
                 if before_port[dot] != b'.' {
                     continue;
                 }
