@@ -79,6 +79,15 @@ pub(crate) trait HeaderLines {
     where
         Self: 'r;
 
+    /// The single line of a header, or `Err` when there are several: [`single`] of its lines.
+    #[inline]
+    fn single_line(&self, name: Name) -> Result<Option<&Self::Value>, ()>
+    where
+        Self: Sized,
+    {
+        single::<Self>(&self.lines(name))
+    }
+
     /// Whether the request asks for private-network access (`…-Private-Network: true`).
     fn requests_private_network(&self) -> bool {
         Self::values(&self.lines(Name::RequestPrivateNetwork))
@@ -216,6 +225,16 @@ impl HeaderLines for HeaderMap {
         Self: 'r,
     {
         lines.iter()
+    }
+
+    #[inline]
+    fn single_line(&self, name: Name) -> Result<Option<&HeaderValue>, ()> {
+        // `len` counts lines and `keys_len` names: when they are equal no header has several
+        // lines, and `get` says all there is, without walking the lines of the one asked for.
+        if self.len() == self.keys_len() {
+            return Ok(self.get(http_name(name)));
+        }
+        single::<Self>(&self.lines(name))
     }
 
     fn requests_private_network(&self) -> bool {

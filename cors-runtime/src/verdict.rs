@@ -9,7 +9,7 @@ use cors_rules::origin_table::OriginMatch;
 
 use crate::actual::{Actual, ActualOrigin};
 use crate::allow_origin::AllowOrigin;
-use crate::lines::{HeaderLines, Name, single};
+use crate::lines::{HeaderLines, Name};
 use crate::policy::CorsPolicy;
 use crate::preflight::{Preflight, PreflightCheck};
 use crate::writes::{self, Head, RefusedWrite, RequestMethod, RequestUri};
@@ -154,8 +154,7 @@ impl CorsPolicy {
             // `*` trusts every origin, to read and so to write.
             return ControlFlow::Continue(Some(AllowOrigin::Any));
         };
-        let lines = headers.lines(Name::Origin);
-        let origin = single::<H>(&lines);
+        let origin = headers.single_line(Name::Origin);
         let allowed = match origin {
             Ok(Some(origin)) => match set.find(H::bytes(origin)) {
                 OriginMatch::None => None,
@@ -179,7 +178,7 @@ impl CorsPolicy {
         }
         #[cfg(feature = "tracing")]
         if allowed.is_none()
-            && let Some(first) = H::values(&lines).next()
+            && let Some(first) = H::values(&headers.lines(Name::Origin)).next()
         {
             crate::trace::origin_refused(H::bytes(first), origin.is_err(), head.place());
         }
