@@ -254,3 +254,45 @@ impl HeaderLines for HeaderMap {
 fn http_name(name: Name) -> HeaderName {
     header_name!(http::header, name)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::header;
+
+    /// `single_line`'s shortcut (one `get` when no name has several lines) answers as the walk
+    /// of the lines does, whichever header comes twice.
+    #[test]
+    fn single_line_agrees_with_the_walk_of_the_lines() {
+        let value = HeaderValue::from_static;
+        let maps: [&[(HeaderName, HeaderValue)]; 4] = [
+            &[],
+            &[(header::ORIGIN, value("https://a.example"))],
+            &[
+                (header::ORIGIN, value("https://a.example")),
+                (header::COOKIE, value("a=1")),
+                (header::COOKIE, value("b=2")),
+            ],
+            &[
+                (header::ORIGIN, value("https://a.example")),
+                (header::ORIGIN, value("https://b.example")),
+            ],
+        ];
+        let mut shortcuts = 0;
+        for lines in maps {
+            let mut map = HeaderMap::new();
+            for (name, value) in lines {
+                map.append(name.clone(), value.clone());
+            }
+            shortcuts += usize::from(map.len() == map.keys_len());
+            for name in [Name::Origin, Name::Host] {
+                assert_eq!(
+                    map.single_line(name),
+                    single::<HeaderMap>(&map.lines(name)),
+                    "{lines:?}"
+                );
+            }
+        }
+        assert_eq!(shortcuts, 2, "two maps take the shortcut, two the walk");
+    }
+}
