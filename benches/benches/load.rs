@@ -31,16 +31,8 @@ use axum::routing::get;
 use cors_runtime::{CorsLayer, CorsPolicy, ReloadHandle, Verdict, cors_policy};
 use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, header};
 
-/// The demo's policy (`examples/axum`): its page's origin, writes refused from any other.
-static DEMO: CorsPolicy = cors_policy! {
-    allow_origins: ["http://localhost:3001"],
-    allow_methods: [PUT, DELETE],
-    allow_headers: ["content-type", "x-demo"],
-    expose_headers: ["x-request-id"],
-    allow_credentials: true,
-    max_age: 600,
-    refuse_cross_origin_writes: true,
-};
+/// The demo's policy, from the demo itself: its page's origin, writes refused from any other.
+static DEMO: CorsPolicy = include!("../../examples/axum/src/policy.rs");
 
 const PAGE: &str = "http://localhost:3001";
 

@@ -26,16 +26,9 @@ use axum::{Json, Router};
 use cors_browser::Engine;
 use cors_runtime::{CorsPolicy, Verdict, cors_policy};
 
-/// The API's policy: the demo page's origin only.
-static DEMO: CorsPolicy = cors_policy! {
-    allow_origins: ["http://localhost:3001"],
-    allow_methods: [PUT, DELETE],
-    allow_headers: ["content-type", "x-demo"],
-    expose_headers: ["x-request-id"],
-    allow_credentials: true,
-    max_age: 600,
-    refuse_cross_origin_writes: true,
-};
+/// The API's policy (`policy.rs`, which the load benchmark serves too): the demo page's origin
+/// only.
+static DEMO: CorsPolicy = include!("policy.rs");
 
 /// The policy in force: [`DEMO`], with the origins of `CORS_ALLOWED_ORIGINS` added when it is
 /// set. Set once in `main`, before serving.

@@ -1,0 +1,11 @@
+// The demo's policy, one expression: `examples/axum/src/main.rs` serves it, and so does the load
+// benchmark (`benches/benches/load.rs`), so that its figures are the demo's.
+cors_policy! {
+    allow_origins: ["http://localhost:3001"],
+    allow_methods: [PUT, DELETE],
+    allow_headers: ["content-type", "x-demo"],
+    expose_headers: ["x-request-id"],
+    allow_credentials: true,
+    max_age: 600,
+    refuse_cross_origin_writes: true,
+}
