@@ -37,7 +37,7 @@ use actix_web::{Error, HttpResponse};
 use pin_project_lite::pin_project;
 
 use crate::actual::{self, ActualOrigin};
-use crate::lines::{HeaderLines, Name, header_name, map_writes};
+use crate::lines::{HeaderLines, Name, header_name, map_writes, owned_name, static_name};
 use crate::policy::CorsPolicy;
 use crate::routes::RouteError;
 #[cfg(feature = "config")]
@@ -356,10 +356,15 @@ impl HeaderLines for HeaderMap {
         lines.iter()
     }
 
-    map_writes!(actix_name);
+    map_writes!(actix_name, actix_key);
 }
 
 #[inline(always)]
-fn actix_name(name: Name) -> HeaderName {
-    header_name!(actix_web::http::header, name)
+fn actix_name(name: Name) -> &'static HeaderName {
+    header_name!(actix_web::http::header, name, static_name)
+}
+
+#[inline(always)]
+fn actix_key(name: Name) -> HeaderName {
+    header_name!(actix_web::http::header, name, owned_name)
 }

@@ -123,32 +123,52 @@ pub(crate) fn single<'r, H: HeaderLines + 'r>(
     Ok(first)
 }
 
+/// A `&'static` reference to a header name, to read with: a `static` of its own, since a name
+/// held in `Bytes` (a custom one) is not promoted to a constant reference, and a custom name
+/// built per lookup is also dropped per lookup.
+macro_rules! static_name {
+    ($type:ty, $value:expr) => {{
+        static NAME: $type = $value;
+        &NAME
+    }};
+}
+#[cfg(feature = "actix")]
+pub(crate) use static_name;
+
+/// A header name by value, to write with: a map's `insert` and `append` keep the key they are
+/// given, and a constant costs less to hand over than a clone of a `static`. A `const`, so that
+/// a custom name's `from_static` (which checks every byte) runs at compile time.
+macro_rules! owned_name {
+    ($type:ty, $value:expr) => {{
+        const NAME: $type = $value;
+        NAME
+    }};
+}
+#[cfg(feature = "actix")]
+pub(crate) use owned_name;
+
 /// The `HeaderName` of a [`Name`], from a `header` module: `http` 1's or actix-web's (`http`
-/// 0.2), whose constants have the same names. One table for both.
+/// 0.2), whose constants have the same names. One table for both, each name handed to `$as`:
+/// [`static_name`] to read, [`owned_name`] to write.
 macro_rules! header_name {
-    ($header:path, $name:expr) => {{
+    ($header:path, $name:expr, $as:ident) => {{
         use $header as header;
-        const REQUEST_PRIVATE_NETWORK: header::HeaderName =
-            header::HeaderName::from_static(Name::REQUEST_PRIVATE_NETWORK);
-        const ALLOW_PRIVATE_NETWORK: header::HeaderName =
-            header::HeaderName::from_static(Name::ALLOW_PRIVATE_NETWORK);
-        const SEC_FETCH_SITE: header::HeaderName =
-            header::HeaderName::from_static(Name::SEC_FETCH_SITE);
+        type Of = header::HeaderName;
         match $name {
-            Name::Origin => header::ORIGIN,
-            Name::RequestMethod => header::ACCESS_CONTROL_REQUEST_METHOD,
-            Name::RequestHeaders => header::ACCESS_CONTROL_REQUEST_HEADERS,
-            Name::RequestPrivateNetwork => REQUEST_PRIVATE_NETWORK,
-            Name::SecFetchSite => SEC_FETCH_SITE,
-            Name::Host => header::HOST,
-            Name::Vary => header::VARY,
-            Name::AllowOrigin => header::ACCESS_CONTROL_ALLOW_ORIGIN,
-            Name::AllowCredentials => header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
-            Name::AllowMethods => header::ACCESS_CONTROL_ALLOW_METHODS,
-            Name::AllowHeaders => header::ACCESS_CONTROL_ALLOW_HEADERS,
-            Name::MaxAge => header::ACCESS_CONTROL_MAX_AGE,
-            Name::ExposeHeaders => header::ACCESS_CONTROL_EXPOSE_HEADERS,
-            Name::AllowPrivateNetwork => ALLOW_PRIVATE_NETWORK,
+            Name::Origin => $as!(Of, header::ORIGIN),
+            Name::RequestMethod => $as!(Of, header::ACCESS_CONTROL_REQUEST_METHOD),
+            Name::RequestHeaders => $as!(Of, header::ACCESS_CONTROL_REQUEST_HEADERS),
+            Name::RequestPrivateNetwork => $as!(Of, Of::from_static(Name::REQUEST_PRIVATE_NETWORK)),
+            Name::SecFetchSite => $as!(Of, Of::from_static(Name::SEC_FETCH_SITE)),
+            Name::Host => $as!(Of, header::HOST),
+            Name::Vary => $as!(Of, header::VARY),
+            Name::AllowOrigin => $as!(Of, header::ACCESS_CONTROL_ALLOW_ORIGIN),
+            Name::AllowCredentials => $as!(Of, header::ACCESS_CONTROL_ALLOW_CREDENTIALS),
+            Name::AllowMethods => $as!(Of, header::ACCESS_CONTROL_ALLOW_METHODS),
+            Name::AllowHeaders => $as!(Of, header::ACCESS_CONTROL_ALLOW_HEADERS),
+            Name::MaxAge => $as!(Of, header::ACCESS_CONTROL_MAX_AGE),
+            Name::ExposeHeaders => $as!(Of, header::ACCESS_CONTROL_EXPOSE_HEADERS),
+            Name::AllowPrivateNetwork => $as!(Of, Of::from_static(Name::ALLOW_PRIVATE_NETWORK)),
         }
     }};
 }
@@ -156,10 +176,10 @@ macro_rules! header_name {
 pub(crate) use header_name;
 
 /// The methods of [`HeaderLines`] that both maps (`http` 1's and actix-web's, whose `HeaderMap`
-/// and `HeaderValue` have the same API) write the same way, given the function that names a
-/// [`Name`] in the map's own `HeaderName`.
+/// and `HeaderValue` have the same API) write the same way, given the functions that name a
+/// [`Name`] in the map's own `HeaderName`: by reference to read, by value to write.
 macro_rules! map_writes {
-    ($name:ident) => {
+    ($name:ident, $key:ident) => {
         #[inline]
         fn is_empty(&self) -> bool {
             HeaderMap::is_empty(self)
@@ -182,12 +202,12 @@ macro_rules! map_writes {
 
         #[inline]
         fn insert(&mut self, name: Name, value: HeaderValue) {
-            HeaderMap::insert(self, $name(name), value);
+            HeaderMap::insert(self, $key(name), value);
         }
 
         #[inline]
         fn append(&mut self, name: Name, value: HeaderValue) {
-            HeaderMap::append(self, $name(name), value);
+            HeaderMap::append(self, $key(name), value);
         }
 
         #[inline]
@@ -241,18 +261,23 @@ impl HeaderLines for HeaderMap {
         // Not `get(…)` at once: that hashes the 38-byte name on every preflight, while
         // comparing the request's few names (most of them interned constants) is cheaper.
         let private_network = http_name(Name::RequestPrivateNetwork);
-        self.keys().any(|name| *name == private_network)
+        self.keys().any(|name| name == private_network)
             && self
                 .get(private_network)
                 .is_some_and(|value| value == "true")
     }
 
-    map_writes!(http_name);
+    map_writes!(http_name, http_key);
 }
 
 #[inline(always)]
-fn http_name(name: Name) -> HeaderName {
-    header_name!(http::header, name)
+fn http_name(name: Name) -> &'static HeaderName {
+    header_name!(http::header, name, static_name)
+}
+
+#[inline(always)]
+fn http_key(name: Name) -> HeaderName {
+    header_name!(http::header, name, owned_name)
 }
 
 #[cfg(test)]
