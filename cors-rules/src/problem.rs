@@ -333,9 +333,13 @@ impl fmt::Display for Problem {
         };
         let in_pattern: String = in_pattern;
         write!(f, "origin `{element}` {in_pattern}")?;
-        match &self.fix {
-            Some(fix) => write!(f, "; write `{fix}`"),
-            None => Ok(()),
+        match (&self.fix, self.kind) {
+            (Some(fix), _) => write!(f, "; write `{fix}`"),
+            // Without the IDNA data (origins from configuration), the form is described.
+            (None, ProblemKind::NonAsciiHost) => {
+                f.write_str("; write the host in that form (its `xn--` labels)")
+            }
+            (None, _) => Ok(()),
         }
     }
 }
