@@ -318,6 +318,11 @@ fn check_host(host: &str) -> Result<HostKind, Problem> {
     Ok(HostKind::Domain)
 }
 
+/// Whether the error for a non-ASCII host writes out its punycode form as the fix (feature
+/// `idna`, which the macro turns on) or asks for that form (without it, as origins from
+/// configuration are checked unless something else in the build turns the feature on).
+pub const WRITES_PUNYCODE_FIX: bool = cfg!(feature = "idna");
+
 /// Browsers send an international domain name in its ASCII (punycode) form, which is the fix:
 /// written out with feature `idna`, described without it.
 #[cfg(not(feature = "idna"))]

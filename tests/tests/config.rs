@@ -101,8 +101,12 @@ fn every_origin_case_has_a_twin_with_the_same_messages() {
         // often ends with a newline), so ` https://app.example.com` is not a problem there.
         expected.retain(|message| !message.starts_with("origin ` "));
         // Configuration leaves the IDNA tables out of the binary: for a non-ASCII host it asks
-        // for the punycode form that the compiler writes out.
-        for message in &mut expected {
+        // for the punycode form that the compiler writes out. (A build that also compiles the
+        // macro's own tests, `cargo test --workspace`, unifies the feature in.)
+        for message in expected
+            .iter_mut()
+            .filter(|_| !cors_rules::origin::WRITES_PUNYCODE_FIX)
+        {
             let punycode = "names in punycode";
             if let Some(at) = message.find(&format!("{punycode}; write `")) {
                 message.truncate(at + punycode.len());
