@@ -84,7 +84,8 @@ impl<T> Table<T> {
         let starts = &*self.starts;
         let index = match starts.len() {
             0 | 1 => return &[],
-            2 => 0,
+            // One bucket holds every entry.
+            2 => return &self.entries,
             n => bucket_of(key, n - 1),
         };
         &self.entries[starts[index] as usize..starts[index + 1] as usize]

@@ -153,39 +153,71 @@ impl<E: AsRef<[u8]>> OriginTables<E> {
         let Some(room) = before_port.len().checked_sub(2) else {
             return false;
         };
+        if room < 64 {
+            // The common case: every length that could match is in the first word.
+            let lengths = self.subdomain_lengths[0] & (u64::MAX >> (63 - room));
+            return self.subdomain_in(before_port, port, 0, lengths) == Some(true);
+        }
         let top = (room / 64).min(self.subdomain_lengths.len() - 1);
         for word in (0..=top).rev() {
             let mut lengths = self.subdomain_lengths[word];
             if word == room / 64 {
                 lengths &= u64::MAX >> (63 - room % 64);
             }
-            while lengths != 0 {
-                let bit = 63 - lengths.leading_zeros() as usize;
-                lengths &= !(1 << bit);
-                let length = word * 64 + bit;
-                let dot = before_port.len() - length - 1;
-                if before_port[dot] != b'.' {
-                    continue;
-                }
-                let domain = &before_port[dot + 1..];
-                let mut candidates = self
-                    .subdomains
-                    .bucket(domain)
-                    .iter()
-                    .filter(|pattern| pattern.domain.as_bytes() == domain);
-                let Some(pattern) = candidates.find(|pattern| {
-                    before_port[..dot].starts_with(pattern.scheme.as_bytes())
-                        && port_matches(port, &pattern.port)
-                }) else {
-                    continue;
-                };
-                // The labels before this dot are what the wildcard stands for. A shorter
-                // domain cannot help: its labels include these.
-                let labels = &before_port[pattern.scheme.len()..dot];
-                return labels.split(|&b| b == b'.').all(is_label);
+            if let Some(found) = self.subdomain_in(before_port, port, word, lengths) {
+                return found;
             }
         }
         false
+    }
+
+    /// [`subdomain_matches`](Self::subdomain_matches) for the domain lengths `word * 64 + bit`
+    /// of the bits set in `lengths`, longest first, each at most `before_port.len() - 2`: whether
+    /// the origin matches the first pattern whose domain, scheme and port it has, or `None` when
+    /// it has none's.
+    #[inline]
+    fn subdomain_in(
+        &self,
+        before_port: &[u8],
+        port: &[u8],
+        word: usize,
+        mut lengths: u64,
+    ) -> Option<bool> {
+        while lengths != 0 {
+            let bit = 63 - lengths.leading_zeros() as usize;
+            lengths &= !(1 << bit);
+            let length = word * 64 + bit;
+            let dot = before_port.len() - length - 1;
+            if before_port[dot] != b'.' {
+                continue;
+            }
+            if let Some(found) = self.subdomain_at(before_port, port, dot) {
+                return Some(found);
+            }
+        }
+        None
+    }
+
+    /// Whether an origin whose host has a dot at `dot` matches the first pattern whose domain
+    /// is what follows the dot and whose scheme and port are the origin's; `None` when no
+    /// pattern has that domain, scheme and port. Out of line, so that the loop over lengths,
+    /// where most lengths find no dot, stays small.
+    #[inline(never)]
+    fn subdomain_at(&self, before_port: &[u8], port: &[u8], dot: usize) -> Option<bool> {
+        let domain = &before_port[dot + 1..];
+        let pattern = self
+            .subdomains
+            .bucket(domain)
+            .iter()
+            .filter(|pattern| pattern.domain.as_bytes() == domain)
+            .find(|pattern| {
+                before_port[..dot].starts_with(pattern.scheme.as_bytes())
+                    && port_matches(port, &pattern.port)
+            })?;
+        // The labels before this dot are what the wildcard stands for. A shorter domain cannot
+        // help: its labels include these.
+        let labels = &before_port[pattern.scheme.len()..dot];
+        Some(labels.split(|&b| b == b'.').all(is_label))
     }
 }
 
@@ -259,6 +291,10 @@ impl<E> OriginTables<E> {
 /// digits follow it. A longer port is not a port any pattern allows.
 #[inline]
 fn split_port(origin: &[u8]) -> (&[u8], &[u8]) {
+    // A port ends with a digit, a host most often with a letter: then there is nothing to find.
+    if !origin.last().is_some_and(u8::is_ascii_digit) {
+        return (origin, &[]);
+    }
     let window = origin.len().saturating_sub(6);
     match origin[window..].iter().rposition(|&b| b == b':') {
         Some(colon) if origin[window + colon + 1..].iter().all(u8::is_ascii_digit) => {
@@ -421,6 +457,36 @@ mod tests {
         assert!(!m("https://A.b.example.com"));
         let long = format!("https://{}.example.com", "a".repeat(300));
         assert!(!m(&long), "longer than `longest`");
+    }
+
+    /// Domains whose lengths are in different words of the length bits, and origins long enough
+    /// that every word is read.
+    #[test]
+    fn domains_of_every_word() {
+        let domain = |length: usize| {
+            let name = format!("{}.example.net", "d".repeat(length - ".example.net".len()));
+            Box::leak(name.into_boxed_str()) as &'static str
+        };
+        let (d70, d130) = (domain(70), domain(130));
+        let wide = tables(
+            vec![
+                pattern("https://", "example.com", Port::Default),
+                pattern("https://", d70, Port::Default),
+                pattern("https://", d130, Port::Any),
+            ],
+            vec![],
+        );
+        let m = |o: &str| wide.find(o.as_bytes()) == OriginMatch::Pattern;
+        assert!(m(&format!("https://a.{d70}")));
+        assert!(m(&format!("https://a.b.{d130}:8443")));
+        assert!(!m(&format!("https://{d70}")), "the apex");
+        assert!(!m(&format!("https://a.{d70}:8443")), "a port its pattern has not");
+        // Longer than 64 bytes, and under the short domain only.
+        let labels = "b".repeat(60);
+        assert!(m(&format!("https://{labels}.example.com")));
+        assert!(!m(&format!("https://{labels}.example.org")));
+        assert!(!m(&format!("https://{labels}_{d70}")), "no dot before the long domain");
+        assert!(m(&format!("https://{labels}.{d70}")), "and yes with one");
     }
 
     #[test]

@@ -60,45 +60,22 @@ impl VaryOn {
     ///
     /// For a middleware, it also reads there whether one of this crate inside it has answered
     /// already (a marked line): then it writes nothing and says so with `false`.
+    ///
+    /// A response without headers, the common case, gets its one line here; one with headers is
+    /// read first, out of line.
     pub(crate) fn append_to<H: HeaderLines>(self, headers: &mut H) -> bool {
-        let names = self.origin || self.preflight;
-        if !names && self.by == By::Caller {
-            return true;
+        if headers.is_empty() {
+            self.append_line(headers);
+            true
+        } else {
+            self.append_missing(headers)
         }
-        if !headers.is_empty() {
-            let missing = {
-                let lines = headers.lines(Name::Vary);
-                if self.by == By::Middleware && H::values(&lines).any(H::is_marked) {
-                    return false;
-                }
-                if !names {
-                    return true;
-                }
-                H::values(&lines).next().is_some().then(|| {
-                    let mut missing = self.applies();
-                    for (missing, name) in missing.iter_mut().zip(&NAMES) {
-                        *missing =
-                            *missing && !lists(H::values(&lines).map(H::bytes), name.as_bytes());
-                    }
-                    missing
-                })
-            };
-            if let Some(missing) = missing {
-                for (line, missing) in NAMES.iter().zip(missing) {
-                    if missing {
-                        headers.append(Name::Vary, self.line::<H>(line));
-                    }
-                }
-                if self.by == By::Middleware
-                    && let Some(first) = headers.first_mut(Name::Vary)
-                {
-                    H::mark(first);
-                }
-                return true;
-            }
-        }
-        if !names {
-            return true;
+    }
+
+    /// The one line for a response whose `Vary` lists none of the names yet.
+    fn append_line<H: HeaderLines>(self, headers: &mut H) {
+        if !(self.origin || self.preflight) {
+            return;
         }
         let line = if self.preflight {
             &PREFLIGHT_LINES[usize::from(self.origin) | usize::from(self.private_network) << 1]
@@ -106,6 +83,46 @@ impl VaryOn {
             &NAMES[0]
         };
         headers.append(Name::Vary, self.line::<H>(line));
+    }
+
+    /// [`append_to`](Self::append_to) for a response with headers.
+    #[inline(never)]
+    fn append_missing<H: HeaderLines>(self, headers: &mut H) -> bool {
+        let names = self.origin || self.preflight;
+        if !names && self.by == By::Caller {
+            return true;
+        }
+        let missing = {
+            let lines = headers.lines(Name::Vary);
+            if self.by == By::Middleware && H::values(&lines).any(H::is_marked) {
+                return false;
+            }
+            if !names {
+                return true;
+            }
+            H::values(&lines).next().is_some().then(|| {
+                let mut missing = self.applies();
+                for (missing, name) in missing.iter_mut().zip(&NAMES) {
+                    *missing = *missing && !lists(H::values(&lines).map(H::bytes), name.as_bytes());
+                }
+                missing
+            })
+        };
+        let Some(missing) = missing else {
+            // The handler wrote no `Vary`.
+            self.append_line(headers);
+            return true;
+        };
+        for (line, missing) in NAMES.iter().zip(missing) {
+            if missing {
+                headers.append(Name::Vary, self.line::<H>(line));
+            }
+        }
+        if self.by == By::Middleware
+            && let Some(first) = headers.first_mut(Name::Vary)
+        {
+            H::mark(first);
+        }
         true
     }
 
