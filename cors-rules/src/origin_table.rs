@@ -107,6 +107,7 @@ impl<E: AsRef<[u8]>> OriginTables<E> {
 
     /// What the tables say about an `Origin` value, compared byte for byte.
     #[must_use]
+    #[inline]
     pub fn find(&self, origin: &[u8]) -> OriginMatch<'_, E> {
         if origin.len() > self.longest {
             return OriginMatch::None;

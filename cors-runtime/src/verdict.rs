@@ -73,6 +73,7 @@ impl CorsPolicy {
     /// assert_eq!(response[header::VARY], "Origin");
     /// ```
     #[must_use]
+    #[inline]
     pub fn check<'p, 'r>(&'p self, method: &Method, headers: &'r HeaderMap) -> Verdict<'p, 'r> {
         self.verdict(method, None, headers)
     }
@@ -107,6 +108,7 @@ impl CorsPolicy {
         self.verdict(request.method(), Some(request.uri()), request.headers())
     }
 
+    #[inline]
     fn verdict<'p, 'r>(
         &'p self,
         method: &Method,
