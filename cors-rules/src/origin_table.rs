@@ -481,12 +481,18 @@ mod tests {
         assert!(m(&format!("https://a.{d70}")));
         assert!(m(&format!("https://a.b.{d130}:8443")));
         assert!(!m(&format!("https://{d70}")), "the apex");
-        assert!(!m(&format!("https://a.{d70}:8443")), "a port its pattern has not");
+        assert!(
+            !m(&format!("https://a.{d70}:8443")),
+            "a port its pattern has not"
+        );
         // Longer than 64 bytes, and under the short domain only.
         let labels = "b".repeat(60);
         assert!(m(&format!("https://{labels}.example.com")));
         assert!(!m(&format!("https://{labels}.example.org")));
-        assert!(!m(&format!("https://{labels}_{d70}")), "no dot before the long domain");
+        assert!(
+            !m(&format!("https://{labels}_{d70}")),
+            "no dot before the long domain"
+        );
         assert!(m(&format!("https://{labels}.{d70}")), "and yes with one");
     }
 

@@ -42,6 +42,20 @@ pub(crate) fn check<'r, H: HeaderLines + 'r>(
     for line in H::values(lines) {
         let mut rest = H::bytes(line);
         loop {
+            // The form browsers send (the Fetch Standard's): a name as the policy stores it, in
+            // lower case, then a comma or the end of the line. Taken without a scan for the
+            // comma or trimming; anything else is read below.
+            if let Some(length) = listed_prefix(allowed, rest) {
+                names += 1;
+                if names > max_names {
+                    return Err(Rejection::TooManyHeaders);
+                }
+                match rest.get(length + 1..) {
+                    Some(after) => rest = after,
+                    None => break,
+                }
+                continue;
+            }
             let scanned = &rest[..rest.len().min(window + 1)];
             let (element, next) = match scanned.iter().position(|&b| b == b',') {
                 Some(comma) => (&rest[..comma], Some(&rest[comma + 1..])),
@@ -75,6 +89,18 @@ pub(crate) fn check<'r, H: HeaderLines + 'r>(
         }
     }
     Ok(names > 0)
+}
+
+/// The length of the listed name that `rest` starts with, followed by a comma or nothing.
+fn listed_prefix(allowed: AllowHeaders, rest: &[u8]) -> Option<usize> {
+    let AllowHeaders::List { names, .. } = allowed else {
+        return None;
+    };
+    names.iter().find_map(|name| {
+        let name = name.as_bytes();
+        (rest.starts_with(name) && matches!(rest.get(name.len()), None | Some(b',')))
+            .then_some(name.len())
+    })
 }
 
 /// The rejection naming `name`, cut to [`REPORTED_LENGTH`] bytes.
@@ -169,6 +195,25 @@ mod tests {
         assert_eq!(run(&["x-api-key", "content-type"], LIST), Ok(true));
         assert_eq!(run(&[], LIST), Ok(false));
         assert_eq!(run(&["", " , "], LIST), Ok(false));
+    }
+
+    /// The browsers' form (lower case, commas only) is taken without scanning; any other
+    /// element after it, or before it, is read as before.
+    #[test]
+    fn the_browsers_form_beside_any_other() {
+        assert_eq!(run(&["content-type,x-api-key"], LIST), Ok(true));
+        assert_eq!(run(&["content-type,X-API-KEY"], LIST), Ok(true));
+        assert_eq!(run(&["Content-Type,x-api-key"], LIST), Ok(true));
+        assert_eq!(run(&["content-type, x-api-key,"], LIST), Ok(true));
+        assert_eq!(run(&["content-type,,x-api-key"], LIST), Ok(true));
+        assert_eq!(
+            run(&["content-type,x-api-keys"], LIST),
+            Err("request header `x-api-keys` is not allowed".into())
+        );
+        assert_eq!(
+            run(&["x-api-key,x-api-key,x-api-key"], LIST),
+            Err("`Access-Control-Request-Headers` lists more names than the policy allows".into())
+        );
     }
 
     #[test]
