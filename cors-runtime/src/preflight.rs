@@ -59,8 +59,6 @@ pub struct Preflight<'p, 'r>(PreflightCheck<'p, 'r, HeaderMap>);
 /// A checked preflight, read from the request of any framework `H`.
 pub(crate) struct PreflightCheck<'p, 'r, H: HeaderLines + 'r> {
     policy: &'p CorsPolicy,
-    /// The `Access-Control-Request-Headers` lines, echoed by an allowed answer.
-    request_headers: H::Lines<'r>,
     outcome: Result<Allowed<'p, 'r, H>, Rejection<'r>>,
 }
 
@@ -68,6 +66,8 @@ pub(crate) struct PreflightCheck<'p, 'r, H: HeaderLines + 'r> {
 struct Allowed<'p, 'r, H: HeaderLines + 'r> {
     origin: AllowOrigin<'p, &'r H::Value>,
     method: AllowMethod<'p, 'r, H>,
+    /// The `Access-Control-Request-Headers` lines, echoed by the answer.
+    request_headers: H::Lines<'r>,
     /// At least one request header was asked for.
     headers_requested: bool,
     private_network: bool,
@@ -124,11 +124,9 @@ impl<'p, 'r, H: HeaderLines + 'r> PreflightCheck<'p, 'r, H> {
         origins: &H::Lines<'r>,
         methods: &H::Lines<'r>,
     ) -> Self {
-        let request_headers = request.lines(Name::RequestHeaders);
         Self {
             policy,
-            outcome: evaluate(policy, request, origins, methods, &request_headers),
-            request_headers,
+            outcome: evaluate(policy, request, origins, methods),
         }
     }
 
@@ -188,7 +186,7 @@ impl<'p, 'r, H: HeaderLines + 'r> PreflightCheck<'p, 'r, H> {
                 }
                 // Each request line is echoed as it came; browsers join the lines again.
                 _ => {
-                    for line in H::values(&self.request_headers) {
+                    for line in H::values(&allowed.request_headers) {
                         headers.append(Name::AllowHeaders, line.clone());
                     }
                 }
@@ -209,13 +207,14 @@ fn evaluate<'p, 'r, H: HeaderLines + 'r>(
     request: &'r H,
     origins: &H::Lines<'r>,
     methods: &H::Lines<'r>,
-    request_headers: &H::Lines<'r>,
 ) -> Result<Allowed<'p, 'r, H>, Rejection<'r>> {
     let answers = policy.answers();
     let origin = check_origin::<H>(policy, origins)?;
     let method = check_method::<H>(answers.allow_methods, answers.allow_credentials, methods)?;
+    // Looked up only now: a preflight refused for its origin or method does without.
+    let request_headers = request.lines(Name::RequestHeaders);
     let headers_requested = request_headers::check::<H>(
-        request_headers,
+        &request_headers,
         answers.allow_headers,
         answers.allow_credentials,
     )?;
@@ -226,6 +225,7 @@ fn evaluate<'p, 'r, H: HeaderLines + 'r>(
     Ok(Allowed {
         origin,
         method,
+        request_headers,
         headers_requested,
         private_network,
     })
