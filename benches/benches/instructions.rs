@@ -10,7 +10,9 @@
 //! `reloadable/<kind>` (the same policy built at startup, shared and reloadable), and
 //! `tower_http/<kind>` (through tower-http's layer); `actix_noop/<kind>`, `actix/<kind>` and
 //! `actix_cors/<kind>` (the same for actix-web, around a handler that answers 200), and
-//! `actix_floor/<kind>` (a handler writing the same headers itself, with no middleware). Also
+//! `actix_floor/<kind>` (a handler writing the same headers itself, with no middleware), and
+//! `actix_pass_through/<kind>` (a middleware that does no CORS, only what any middleware able
+//! to answer on its own does: call the handler, map its body into an `EitherBody`). Also
 //! `writes/off/<name>` and `writes/on/<name>` (the write requests under the policy without and
 //! with `refuse_cross_origin_writes`) and `writes/one_lookup`; `routes/<n>/chosen` and
 //! `routes/<n>/none` (an allowed request through a layer with `n` prefixes, to a path one covers
@@ -44,6 +46,7 @@ fn cases() -> Vec<String> {
         "actix",
         "actix_cors",
         "actix_floor",
+        "actix_pass_through",
     ] {
         cases.extend(Kind::ALL.map(|kind| format!("{adapter}/{}", kind.name())));
     }
@@ -110,6 +113,12 @@ fn run_kind(adapter: &str, kind: Kind, n: usize) -> bool {
         }
         "actix_noop" => actix_loop(&noop(), kind, n),
         "actix_floor" => actix_loop(&cors_benches::actix_floor::handler(kind), kind, n),
+        "actix_pass_through" => {
+            let service = cors_tests::now(
+                cors_benches::actix_pass_through::PassThrough.new_transform(noop()),
+            );
+            actix_loop(&service.expect("a service"), kind, n);
+        }
         _ => return false,
     }
     true

@@ -443,3 +443,85 @@ pub mod actix_floor {
         })
     }
 }
+
+/// The least an actix-web middleware that can answer a request itself costs: it calls the
+/// service it wraps and hands its response on as the left side of an `EitherBody`, the type
+/// that lets a middleware's own answers (a preflight's, a refusal's) have another body. No
+/// CORS at all: what any such middleware pays before doing its work, ours and actix-cors
+/// included.
+pub mod actix_pass_through {
+    use std::future::{Future, Ready, ready};
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+
+    use actix_web::Error;
+    use actix_web::body::{EitherBody, MessageBody};
+    use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
+
+    /// The middleware: `App::new().wrap(PassThrough)`.
+    #[derive(Debug)]
+    pub struct PassThrough;
+
+    impl<S, B> Transform<S, ServiceRequest> for PassThrough
+    where
+        S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
+        B: MessageBody,
+    {
+        type Response = ServiceResponse<EitherBody<B>>;
+        type Error = Error;
+        type Transform = PassThroughService<S>;
+        type InitError = ();
+        type Future = Ready<Result<PassThroughService<S>, ()>>;
+
+        fn new_transform(&self, service: S) -> Self::Future {
+            ready(Ok(PassThroughService { service }))
+        }
+    }
+
+    /// The service [`PassThrough`] wraps around another.
+    #[derive(Debug)]
+    pub struct PassThroughService<S> {
+        service: S,
+    }
+
+    impl<S, B> Service<ServiceRequest> for PassThroughService<S>
+    where
+        S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
+        B: MessageBody,
+    {
+        type Response = ServiceResponse<EitherBody<B>>;
+        type Error = Error;
+        type Future = PassThroughFuture<S::Future>;
+
+        forward_ready!(service);
+
+        fn call(&self, request: ServiceRequest) -> Self::Future {
+            PassThroughFuture {
+                future: self.service.call(request),
+            }
+        }
+    }
+
+    pin_project_lite::pin_project! {
+        /// The inner service's future, its response's body mapped.
+        #[derive(Debug)]
+        pub struct PassThroughFuture<F> {
+            #[pin]
+            future: F,
+        }
+    }
+
+    impl<F, B> Future for PassThroughFuture<F>
+    where
+        F: Future<Output = Result<ServiceResponse<B>, Error>>,
+    {
+        type Output = Result<ServiceResponse<EitherBody<B>>, Error>;
+
+        fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+            self.project()
+                .future
+                .poll(cx)
+                .map(|result| result.map(ServiceResponse::map_into_left_body))
+        }
+    }
+}
