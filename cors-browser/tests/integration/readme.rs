@@ -99,7 +99,7 @@ async fn the_front_end_can_read_items_but_not_health() {
 }
 
 fn readme_section() -> String {
-    let readme = include_str!("../../README.md");
+    let readme = include_str!("../../../README.md");
     let start = readme
         .find("\n## Testing your CORS setup\n")
         .expect("the README has the section");
