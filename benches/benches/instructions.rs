@@ -16,7 +16,8 @@
 //! `writes/off/<name>` and `writes/on/<name>` (the write requests under the policy without and
 //! with `refuse_cross_origin_writes`) and `writes/one_lookup`; `routes/<n>/chosen` and
 //! `routes/<n>/none` (an allowed request through a layer with `n` prefixes, to a path one covers
-//! or none does).
+//! or none does); `adversarial/<name>` (the adversarial preflights and the ordinary rejection
+//! they are compared with).
 
 use std::future::ready;
 use std::hint::black_box;
@@ -25,8 +26,9 @@ use std::process::ExitCode;
 use actix_web::HttpResponse;
 use actix_web::dev::{Service, ServiceRequest, Transform, fn_service};
 use cors_benches::{
-    API, API_WRITES, Kind, Noop, ROUTE_COUNTS, WRITES, actix_cors, drive, floor, one_lookup, ours,
-    routed_layer, routed_request, routed_uri, tower_http_layer, write_request,
+    ADVERSARIAL, API, API_WRITES, Kind, Noop, ROUTE_COUNTS, WRITES, actix_cors,
+    adversarial_request, drive, floor, one_lookup, ours, routed_layer, routed_request, routed_uri,
+    tower_http_layer, write_request,
 };
 use cors_runtime::CorsLayer;
 use http::HeaderMap;
@@ -54,6 +56,7 @@ fn cases() -> Vec<String> {
         cases.extend(WRITES.map(|(name, _, _)| format!("writes/{key}/{name}")));
     }
     cases.push("writes/one_lookup".to_owned());
+    cases.extend(ADVERSARIAL.map(|name| format!("adversarial/{name}")));
     for n in ROUTE_COUNTS {
         cases.extend(["chosen", "none"].map(|which| format!("routes/{n}/{which}")));
     }
@@ -67,6 +70,7 @@ fn run(case: &str, n: usize) -> bool {
         Some(kind) => run_kind(adapter, kind, n),
         None if adapter == "routes" => run_routes(rest, n),
         None if adapter == "writes" => run_writes(rest, n),
+        None if adapter == "adversarial" => run_adversarial(rest, n),
         None => false,
     }
 }
@@ -168,6 +172,24 @@ fn run_writes(rest: &str, n: usize) -> bool {
             policy,
             black_box(method),
             black_box(headers),
+            &mut out,
+        ));
+    }
+    true
+}
+
+/// `adversarial/<name>`, `n` times through `check` + `write_headers`.
+fn run_adversarial(name: &str, n: usize) -> bool {
+    let Some(request) = adversarial_request(name) else {
+        return false;
+    };
+    let mut out = HeaderMap::with_capacity(16);
+    for _ in 0..n {
+        out.clear();
+        black_box(ours(
+            &API,
+            black_box(request.method()),
+            black_box(request.headers()),
             &mut out,
         ));
     }

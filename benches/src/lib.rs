@@ -2,6 +2,7 @@
 //! hand-written floor. Requests are built, and services driven, by the tests' support library,
 //! so that the tests and the benchmarks send the same bytes the same way.
 
+use std::fmt::Write as _;
 use std::time::Duration;
 
 use cors_runtime::{CorsPolicy, Verdict, cors_policy};
@@ -227,6 +228,50 @@ pub fn tower_http_layer_1000() -> tower_http::cors::CorsLayer {
         .allow_methods([Method::PUT, Method::DELETE])
         .allow_headers([header::CONTENT_TYPE, X_REQUEST_ID])
         .allow_credentials(true)
+}
+
+/// The adversarial preflights' names, the ordinary rejection first.
+pub const ADVERSARIAL: [&str; 4] = [
+    "ordinary_rejection",
+    "headers_8k_commas",
+    "headers_8k_unknown_names",
+    "origin_8k",
+];
+
+/// The preflight named `name` (one of [`ADVERSARIAL`]): 8 KiB of commas or of unknown names in
+/// `Access-Control-Request-Headers`, or an 8 KiB `Origin`, and an ordinary rejected preflight
+/// (a method the policy does not list) to compare them with. Each is refused by [`API`].
+#[must_use]
+pub fn adversarial_request(name: &str) -> Option<Request<()>> {
+    const KIB8: usize = 8 * 1024;
+    const APP: &str = "https://app.example.com";
+    let commas = ",".repeat(KIB8);
+    let mut names = String::new();
+    let mut i = 0;
+    while names.len() < KIB8 - 16 {
+        let _ = write!(names, "x-unknown-{i:04},");
+        i += 1;
+    }
+    let long_origin = format!("https://{}.example.com", "a".repeat(KIB8 - 20));
+    let pairs: Vec<(&str, &str)> = match name {
+        "ordinary_rejection" => vec![("origin", APP), ("access-control-request-method", "PATCH")],
+        "headers_8k_commas" => vec![
+            ("origin", APP),
+            ("access-control-request-method", "PUT"),
+            ("access-control-request-headers", &commas),
+        ],
+        "headers_8k_unknown_names" => vec![
+            ("origin", APP),
+            ("access-control-request-method", "PUT"),
+            ("access-control-request-headers", &names),
+        ],
+        "origin_8k" => vec![
+            ("origin", &long_origin),
+            ("access-control-request-method", "PUT"),
+        ],
+        _ => return None,
+    };
+    Some(request(Method::OPTIONS, &pairs))
 }
 
 /// The request kinds every comparison uses.

@@ -42,6 +42,19 @@ pub(crate) fn check<'r, H: HeaderLines + 'r>(
     for line in H::values(lines) {
         let mut rest = H::bytes(line);
         loop {
+            // A run of commas is a run of empty elements, counted at once.
+            let commas = rest
+                .iter()
+                .take(EMPTY_ELEMENT_ALLOWANCE + 1 - empties)
+                .take_while(|&&b| b == b',')
+                .count();
+            if commas > 0 {
+                empties += commas;
+                if empties > EMPTY_ELEMENT_ALLOWANCE {
+                    return Err(Rejection::TooManyHeaders);
+                }
+                rest = &rest[commas..];
+            }
             // The form browsers send (the Fetch Standard's): a name as the policy stores it, in
             // lower case, then a comma or the end of the line. Taken without a scan for the
             // comma or trimming; anything else is read below.
@@ -96,10 +109,14 @@ fn listed_prefix(allowed: AllowHeaders, rest: &[u8]) -> Option<usize> {
     let AllowHeaders::List { names, .. } = allowed else {
         return None;
     };
+    // Names are never empty; their first byte is compared before the call that compares them.
+    let &first = rest.first()?;
     names.iter().find_map(|name| {
         let name = name.as_bytes();
-        (rest.starts_with(name) && matches!(rest.get(name.len()), None | Some(b',')))
-            .then_some(name.len())
+        (name.first() == Some(&first)
+            && rest.starts_with(name)
+            && matches!(rest.get(name.len()), None | Some(b',')))
+        .then_some(name.len())
     })
 }
 

@@ -234,10 +234,7 @@ fn is_trusted_site(site: &[u8]) -> bool {
 /// The bytes are compared first, so that a forged origin costs no parsing; only an equal one is
 /// then checked to be written as browsers write an origin.
 fn is_own<H: HeaderLines>(origin: &[u8], authority: Option<&[u8]>, headers: &H) -> bool {
-    let Some(colon) = origin.iter().position(|&b| b == b':') else {
-        return false;
-    };
-    let Some(host) = origin[colon..].strip_prefix(b"://") else {
+    let Some(host) = after_scheme(origin) else {
         return false;
     };
     // A `Host` that contradicts the URI is never read.
@@ -247,6 +244,20 @@ fn is_own<H: HeaderLines>(origin: &[u8], authority: Option<&[u8]>, headers: &H) 
         matches!(headers.single_line(Name::Host), Ok(Some(value)) if H::bytes(value) == host)
     };
     same && authority_of(origin).is_some()
+}
+
+/// What follows `scheme://` in `origin`: `https` and `http` compared whole, as most origins
+/// are, any other scheme found by its colon.
+#[inline]
+fn after_scheme(origin: &[u8]) -> Option<&[u8]> {
+    if let Some(rest) = origin.strip_prefix(b"https://") {
+        return Some(rest);
+    }
+    if let Some(rest) = origin.strip_prefix(b"http://") {
+        return Some(rest);
+    }
+    let colon = origin.iter().position(|&b| b == b':')?;
+    origin[colon..].strip_prefix(b"://")
 }
 
 /// The `host[:port]` of an origin serialized as browsers serialize it, `scheme://host[:port]`,
