@@ -227,6 +227,13 @@ mod tests {
             run(&["content-type,x-api-keys"], LIST),
             Err("request header `x-api-keys` is not allowed".into())
         );
+        // Eight empty elements are tolerated, counted in runs of commas or one by one.
+        assert_eq!(run(&[",,,,,,,,x-api-key"], LIST), Ok(true));
+        assert_eq!(run(&[",,,, ,,,,x-api-key"], LIST), Ok(true));
+        assert_eq!(
+            run(&[",,,,,,,,,x-api-key"], LIST),
+            Err("`Access-Control-Request-Headers` lists more names than the policy allows".into())
+        );
         assert_eq!(
             run(&["x-api-key,x-api-key,x-api-key"], LIST),
             Err("`Access-Control-Request-Headers` lists more names than the policy allows".into())
