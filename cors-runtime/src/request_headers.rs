@@ -49,20 +49,14 @@ pub(crate) fn check<'r, H: HeaderLines + 'r>(
                 .take_while(|&&b| b == b',')
                 .count();
             if commas > 0 {
-                empties += commas;
-                if empties > EMPTY_ELEMENT_ALLOWANCE {
-                    return Err(Rejection::TooManyHeaders);
-                }
+                empties = counted(empties + commas, EMPTY_ELEMENT_ALLOWANCE)?;
                 rest = &rest[commas..];
             }
             // The form browsers send (the Fetch Standard's): a name as the policy stores it, in
             // lower case, then a comma or the end of the line. Taken without a scan for the
             // comma or trimming; anything else is read below.
             if let Some(length) = listed_prefix(allowed, rest) {
-                names += 1;
-                if names > max_names {
-                    return Err(Rejection::TooManyHeaders);
-                }
+                names = counted(names + 1, max_names)?;
                 match rest.get(length + 1..) {
                     Some(after) => rest = after,
                     None => break,
@@ -80,20 +74,14 @@ pub(crate) fn check<'r, H: HeaderLines + 'r>(
                 return Err(refused(name));
             }
             if name.is_empty() {
-                empties += 1;
-                if empties > EMPTY_ELEMENT_ALLOWANCE {
-                    return Err(Rejection::TooManyHeaders);
-                }
+                empties = counted(empties + 1, EMPTY_ELEMENT_ALLOWANCE)?;
             } else {
                 if name.len() > longest || !allows(allowed, credentials, name) {
                     return Err(refused(name));
                 }
                 // Only allowed names come this far: more of them than the policy has means
                 // repeats, which a browser never sends.
-                names += 1;
-                if names > max_names {
-                    return Err(Rejection::TooManyHeaders);
-                }
+                names = counted(names + 1, max_names)?;
             }
             match next {
                 Some(after) => rest = after,
@@ -102,6 +90,15 @@ pub(crate) fn check<'r, H: HeaderLines + 'r>(
         }
     }
     Ok(names > 0)
+}
+
+/// `count`, or [`Rejection::TooManyHeaders`] when it is past `bound`.
+fn counted<'r>(count: usize, bound: usize) -> Result<usize, Rejection<'r>> {
+    if count > bound {
+        Err(Rejection::TooManyHeaders)
+    } else {
+        Ok(count)
+    }
 }
 
 /// The length of the listed name that `rest` starts with, followed by a comma or nothing.

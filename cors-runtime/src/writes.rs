@@ -263,9 +263,8 @@ fn after_scheme(origin: &[u8]) -> Option<&[u8]> {
 /// The `host[:port]` of an origin serialized as browsers serialize it, `scheme://host[:port]`,
 /// or `None` for anything else: `null`, userinfo (`http://evil@host`), a path, a query, spaces.
 fn authority_of(origin: &[u8]) -> Option<&[u8]> {
-    let colon = origin.iter().position(|&b| b == b':')?;
-    let (scheme, rest) = origin.split_at(colon);
-    let authority = rest.strip_prefix(b"://")?;
+    let authority = after_scheme(origin)?;
+    let scheme = &origin[..origin.len() - authority.len() - "://".len()];
     let [first, others @ ..] = scheme else {
         return None;
     };
