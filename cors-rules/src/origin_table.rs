@@ -18,6 +18,9 @@ pub struct OriginTables<E: 'static> {
     pub longest: usize,
     /// Every exact origin, serialized.
     pub exact: Table<E>,
+    /// Bit `n` is set when some exact origin is `n` bytes long, bit 63 when one is 63 or more:
+    /// most refused origins have a length no allowed one has, and are refused without hashing.
+    pub exact_lengths: u64,
     /// `scheme://host` of every `scheme://host:*` pattern.
     pub any_port: Table<Stored<str>>,
     /// Every `*.` pattern, by its domain.
@@ -74,6 +77,7 @@ impl<E> OriginTables<E> {
         Self {
             longest: 0,
             exact: Table::empty(),
+            exact_lengths: 0,
             any_port: Table::empty(),
             subdomains: Table::empty(),
             subdomain_lengths: [0; 8],
@@ -112,11 +116,12 @@ impl<E: AsRef<[u8]>> OriginTables<E> {
         if origin.len() > self.longest {
             return OriginMatch::None;
         }
-        if let Some(exact) = self
-            .exact
-            .bucket(origin)
-            .iter()
-            .find(|exact| exact.as_ref() == origin)
+        if self.exact_lengths & length_bit(origin.len()) != 0
+            && let Some(exact) = self
+                .exact
+                .bucket(origin)
+                .iter()
+                .find(|exact| exact.as_ref() == origin)
         {
             return OriginMatch::Exact(exact);
         }
@@ -238,11 +243,13 @@ impl<E> OriginTables<E> {
         let mut any_port = Vec::new();
         let mut subdomains = Vec::new();
         let mut subdomain_lengths = [0u64; 8];
+        let mut exact_lengths = 0;
         let mut longest = 0;
         for pattern in patterns {
             if pattern.is_exact() {
                 let origin = pattern.to_string();
                 longest = longest.max(origin.len());
+                exact_lengths |= length_bit(origin.len());
                 exact.push((origin.clone(), exact_entry(origin)));
                 continue;
             }
@@ -278,6 +285,7 @@ impl<E> OriginTables<E> {
         Self {
             longest,
             exact: Table::lay_out(exact),
+            exact_lengths,
             any_port: Table::lay_out(any_port),
             subdomains: Table::lay_out(subdomains),
             subdomain_lengths,
@@ -287,6 +295,12 @@ impl<E> OriginTables<E> {
 
 // The helpers below are `#[inline]`: they run on every lookup, in the crate that instantiates
 // the tables (the runtime), which cannot inline a plain function of this crate.
+
+/// The bit of [`OriginTables::exact_lengths`] for an origin of `length` bytes.
+#[inline]
+const fn length_bit(length: usize) -> u64 {
+    1 << if length < 63 { length } else { 63 }
+}
 
 /// Splits a port off the end of an origin: the last colon among its last six bytes, if only
 /// digits follow it. A longer port is not a port any pattern allows.
@@ -375,6 +389,7 @@ mod tests {
         OriginTables {
             longest: 300,
             exact: Table::empty(),
+            exact_lengths: 0,
             any_port: Table {
                 starts: one_bucket(any_port.len()),
                 entries: any_port
@@ -560,5 +575,52 @@ mod tests {
         let empty = OriginTables::<String>::empty();
         assert_eq!(empty.find(b"https://b.example"), OriginMatch::None);
         assert!(empty.patterns().is_empty());
+    }
+
+    /// The length filter lets no exact origin through unlooked-at: origins on either side of
+    /// 63 bytes, where the lengths share one bit, are each found, and a refused origin of an
+    /// allowed one's length still misses.
+    #[cfg(feature = "validate")]
+    #[test]
+    fn exact_origins_of_every_length_are_found() {
+        let hosts = [
+            "a".to_owned(),
+            "bb".to_owned(),
+            "c".repeat(51),
+            "d".repeat(52),
+            "e".repeat(53),
+            "f".repeat(120),
+        ];
+        let written: Vec<String> = hosts
+            .iter()
+            .map(|host| format!("https://{host}.io"))
+            .collect();
+        let parsed: Vec<_> = written
+            .iter()
+            .map(|text| crate::origin::parse(text).unwrap())
+            .collect();
+        let tables = OriginTables::lay_out(&parsed, |origin| origin);
+        let lengths: Vec<usize> = written.iter().map(String::len).collect();
+        assert_eq!(lengths, [12, 13, 62, 63, 64, 131]);
+        for origin in &written {
+            assert_eq!(
+                tables.find(origin.as_bytes()),
+                OriginMatch::Exact(origin),
+                "{origin}"
+            );
+        }
+        for refused in [
+            "https://z.io",
+            "https://zz.io",
+            &format!("https://{}.io", "z".repeat(53)),
+        ] {
+            assert_eq!(
+                tables.find(refused.as_bytes()),
+                OriginMatch::None,
+                "{refused}"
+            );
+        }
+        assert_eq!(tables.find(b"https://abc.io"), OriginMatch::None);
+        assert_eq!(tables.exact_lengths.count_ones(), 4);
     }
 }

@@ -134,6 +134,7 @@ impl CorsPolicy {
     /// [`check`](Self::check) for the request of any framework: the one place a request is
     /// classified, for `check` and for every adapter. A request answered without the handler
     /// breaks off; an actual one continues with its `Origin` decision.
+    #[inline]
     pub(crate) fn decide<'p, 'r, H: HeaderLines, M: RequestMethod, U: RequestUri>(
         &'p self,
         head: Head<'_, M, U>,

@@ -43,6 +43,7 @@ pub(super) fn origin_tables<'a>(
         |entry| subdomain(private, entry),
     );
     let longest = tables.longest;
+    let exact_lengths = Literal::u64_suffixed(tables.exact_lengths);
     let subdomain_lengths = tables
         .subdomain_lengths
         .iter()
@@ -54,6 +55,7 @@ pub(super) fn origin_tables<'a>(
         static __CORS_ORIGINS: #private::OriginSet = #private::OriginSet {
             longest: #longest,
             exact: #exact,
+            exact_lengths: #exact_lengths,
             any_port: #any_port,
             subdomains: #subdomains,
             subdomain_lengths: [#(#subdomain_lengths),*],
