@@ -249,20 +249,25 @@ where
                 answer.write_headers(headers, response.headers_mut());
                 response
             });
-        let state = match decided {
-            ControlFlow::Break(response) => State::Answered {
-                response: Some(request.into_response(response)),
-            },
-            ControlFlow::Continue((policy, origin)) => {
-                actual::pass_on(write, request.headers_mut());
-                State::Actual {
-                    future: self.service.call(request),
-                    policy,
-                    origin,
-                }
+        let (policy, origin) = match decided {
+            ControlFlow::Break(response) => {
+                let state = State::Answered {
+                    response: Some(request.into_response(response)),
+                };
+                return CorsFuture { state };
             }
+            ControlFlow::Continue(actual) => actual,
         };
-        CorsFuture { state }
+        actual::pass_on(write, request.headers_mut());
+        // Built where it is returned: the inner future is large, and a `let` before the struct
+        // costs a copy of it.
+        CorsFuture {
+            state: State::Actual {
+                future: self.service.call(request),
+                policy,
+                origin,
+            },
+        }
     }
 }
 
