@@ -15,7 +15,8 @@ static MIXED: CorsPolicy = cors_policy! {
 // CORS_TEST_ANY_ORIGIN="*": any origin.
 static ANY: CorsPolicy = cors_policy! { allow_origins: env("CORS_TEST_ANY_ORIGIN") };
 
-fn main() {
+#[test]
+fn origins_come_from_the_environment_when_the_crate_compiles() {
     assert_eq!(
         WHOLE.origin_patterns(),
         ["http://localhost:*", "https://*.example.org", "https://app.example.com"]

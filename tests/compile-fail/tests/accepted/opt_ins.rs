@@ -23,7 +23,8 @@ static LOCAL: CorsPolicy = cors_policy! {
 
 static CONNECTOR: CorsPolicy = cors_policy! { allow_origins: ["connector://example.com"] };
 
-fn main() {
+#[test]
+fn opt_ins_where_they_take_effect() {
     assert!(LEGACY.allows_origin(b"http://intranet.example.com"));
     assert!(LEGACY.allows_origin(b"https://someone.github.io"));
     assert!(LOCAL.allows_origin(b"http://app.localhost:5173"));
