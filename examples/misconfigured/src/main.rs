@@ -2,7 +2,7 @@
 //! origin with credentials, a handler that takes any method, on <http://127.0.0.1:3002>.
 //!
 //! ```text
-//! cargo run -p cors-audit --example misconfigured &
+//! cargo run -p misconfigured &
 //! cargo run -p cors-audit -- http://127.0.0.1:3002/items --origin https://app.example.com --credentials
 //! ```
 
