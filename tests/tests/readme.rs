@@ -81,11 +81,15 @@ fn install_and_quickstart_compile_in_a_crate_outside_the_workspace() {
     );
 }
 
-/// Every `.rs` file under `dir`, recursively.
+/// Every `.rs` file under `dir`, recursively, but for build output (`examples/tonic` is a
+/// workspace of its own, with its own `target/`).
 fn sources(dir: &Path, found: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         if path.is_dir() {
+            if path.ends_with("target") {
+                continue;
+            }
             sources(&path, found);
         } else if path.extension().is_some_and(|e| e == "rs") {
             found.push(path);

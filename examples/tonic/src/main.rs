@@ -6,7 +6,7 @@
 //! first, and the responses carry `grpc-status` and `grpc-message` as headers, which scripts can
 //! read only when they are exposed.
 //!
-//! Run with `cargo run -p tonic-example`.
+//! Run with `cargo run --manifest-path examples/tonic/Cargo.toml` (a workspace of its own).
 
 use cors_runtime::{CorsPolicy, cors_policy};
 use tonic::transport::Server;

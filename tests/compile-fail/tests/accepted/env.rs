@@ -1,4 +1,4 @@
-use cors_runtime::{cors_policy, CorsPolicy};
+use cors_runtime::{CorsPolicy, cors_policy};
 
 // Set in .cargo/config.toml:
 // CORS_TEST_ORIGINS="https://app.example.com, https://*.example.org http://localhost:*"
@@ -19,7 +19,11 @@ static ANY: CorsPolicy = cors_policy! { allow_origins: env("CORS_TEST_ANY_ORIGIN
 fn origins_come_from_the_environment_when_the_crate_compiles() {
     assert_eq!(
         WHOLE.origin_patterns(),
-        ["http://localhost:*", "https://*.example.org", "https://app.example.com"]
+        [
+            "http://localhost:*",
+            "https://*.example.org",
+            "https://app.example.com"
+        ]
     );
     assert!(WHOLE.allows_origin(b"https://a.example.org"));
     assert!(MIXED.allows_origin(b"https://partner.example"));
