@@ -8,7 +8,8 @@ use http::{HeaderMap, HeaderName, HeaderValue, Method, header};
 
 use crate::cors::{basic_headers, cors_check, readable_headers};
 use crate::engine::Engine;
-use crate::outcome::{Blocked, Exchange, Failure, Outcome, Response, Sent, Stage};
+use crate::failure::{Failure, Stage};
+use crate::outcome::{Blocked, Exchange, Outcome, Response, Sent};
 use crate::preflight::{PreflightCache, preflight_headers, validate};
 use crate::request::{Credentials, Kind, Mode, Request};
 use crate::safelist::{

@@ -4,7 +4,7 @@
 
 use http::{HeaderMap, HeaderName, header};
 
-use crate::outcome::Failure;
+use crate::failure::Failure;
 use crate::safelist::{SAFELISTED_RESPONSE_HEADERS, combined};
 
 /// Fetch's CORS check: whether `response` lets a page at `origin` read it, with credentials or

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::outcome::{Failure, Stage};
+use crate::failure::{Failure, Stage, canonical};
 
 /// A browser engine, as the browser suite measured it (Chromium 156, Firefox ESR 153, WebKitGTK
 /// 2.50).
@@ -216,19 +216,6 @@ fn webkit(failure: &Failure, origin: &str, status: Option<u16>) -> String {
         }
         Failure::Redirect { .. } => "A redirect, which cors-browser does not follow.".to_owned(),
     }
-}
-
-/// `access-control-allow-methods` as browsers print it: `Access-Control-Allow-Methods`.
-pub(crate) fn canonical(name: &str) -> String {
-    name.split('-')
-        .map(|word| {
-            let mut chars = word.chars();
-            chars.next().map_or_else(String::new, |first| {
-                first.to_ascii_uppercase().to_string() + chars.as_str()
-            })
-        })
-        .collect::<Vec<_>>()
-        .join("-")
 }
 
 #[cfg(test)]

@@ -46,6 +46,7 @@
 //! - [`engine`]: where the engines differ: cache caps, a fresh Firefox profile, their words;
 //! - [`Request`], [`Browser`] and [`Page`]: the page's request and the fetch it makes;
 //! - [`Outcome`]: what came of it;
+//! - [`Failure`] and [`Stage`]: why a fetch was refused, and at which step;
 //! - [`Server`]: where requests go (with feature `actix`, [`Actix`]; with `client`, [`Client`]).
 //!
 //! Not modelled: redirects (a 3xx is reported as [`Failure::Redirect`], not followed),
@@ -57,6 +58,7 @@
 mod browser;
 pub mod cors;
 pub mod engine;
+mod failure;
 mod outcome;
 pub mod preflight;
 mod request;
@@ -66,7 +68,8 @@ pub mod url;
 
 pub use browser::{Browser, Page};
 pub use engine::Engine;
-pub use outcome::{Blocked, Exchange, Failure, Outcome, Response, Sent, Stage};
+pub use failure::{Failure, Stage};
+pub use outcome::{Blocked, Exchange, Outcome, Response, Sent};
 pub use request::{Credentials, Mode, Request};
 #[cfg(feature = "actix")]
 pub use transport::Actix;

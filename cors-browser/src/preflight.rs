@@ -9,7 +9,7 @@ use http::{HeaderMap, HeaderValue, header};
 
 use crate::cors::{cors_check, max_age, token_list};
 use crate::engine::Engine;
-use crate::outcome::Failure;
+use crate::failure::Failure;
 use crate::safelist::is_safelisted_method;
 
 /// The request header a `*` in `Access-Control-Allow-Headers` never covers (Fetch: "CORS
