@@ -4,7 +4,7 @@
 //!
 //! ```sh
 //! curl -sSfo /tmp/psl.dat https://publicsuffix.org/list/public_suffix_list.dat
-//! cargo run -p cors-rules --features idna --example public_suffix_list -- /tmp/psl.dat "publicsuffix.org, $(date -u +%F)" > cors-rules/data/public_suffix_list.txt
+//! cargo run -p cors-rules --example public_suffix_list -- /tmp/psl.dat "publicsuffix.org, $(date -u +%F)" > cors-rules/data/public_suffix_list.txt
 //! ```
 //!
 //! Each rule is written with its labels in ASCII (an international label as punycode, as

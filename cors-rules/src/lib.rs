@@ -19,6 +19,8 @@
 
 pub mod fetch;
 pub mod hash;
+#[cfg(feature = "validate")]
+mod idn;
 mod keys;
 pub mod limits;
 #[cfg(feature = "validate")]

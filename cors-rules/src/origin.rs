@@ -7,6 +7,7 @@
 use std::fmt;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
+use crate::idn::{self, Idn};
 use crate::limits::MAX_PATTERN_LENGTH;
 use crate::problem::{Problem, ProblemKind};
 
@@ -318,29 +319,19 @@ fn check_host(host: &str) -> Result<HostKind, Problem> {
     Ok(HostKind::Domain)
 }
 
-/// Whether the error for a non-ASCII host writes out its punycode form as the fix (feature
-/// `idna`, which the macro turns on) or asks for that form (without it, as origins from
-/// configuration are checked unless something else in the build turns the feature on).
-pub const WRITES_PUNYCODE_FIX: bool = cfg!(feature = "idna");
-
 /// Browsers send an international domain name in its ASCII (punycode) form, which is the fix:
-/// written out with feature `idna`, described without it.
-#[cfg(not(feature = "idna"))]
-fn non_ascii_host(_: &str, _: &str, _: bool, _: Option<&str>) -> Problem {
-    fail(ProblemKind::NonAsciiHost)
-}
-
-/// Browsers send an international domain name in its ASCII (punycode) form, which is the fix.
-#[cfg(feature = "idna")]
+/// written out for the letters the conversion knows without the IDNA tables, described for
+/// the others.
 fn non_ascii_host(scheme: &str, host: &str, subdomains: bool, port: Option<&str>) -> Problem {
-    match idna::domain_to_ascii_strict(host) {
-        Ok(ascii) => {
+    match idn::to_ascii(host) {
+        Idn::Ascii(ascii) => {
             let wildcard = if subdomains { "*." } else { "" };
             let port = port.map(|p| format!(":{p}")).unwrap_or_default();
             fail(ProblemKind::NonAsciiHost)
                 .with_fix(Some(format!("{scheme}://{wildcard}{ascii}{port}")))
         }
-        Err(_) => fail(ProblemKind::InvalidInternationalHost),
+        Idn::Invalid => fail(ProblemKind::InvalidInternationalHost),
+        Idn::Unknown => fail(ProblemKind::NonAsciiHost),
     }
 }
 
@@ -471,20 +462,22 @@ mod tests {
             );
         }
         assert!(err(" https://example.com").ends_with("write `https://example.com`"));
-        if cfg!(feature = "idna") {
-            assert_eq!(
-                err("https://bücher.de"),
-                "origin `https://bücher.de` has a non-ASCII host, but browsers send international \
-                 names in punycode; write `https://xn--bcher-kva.de`"
-            );
-            assert!(err("https://*.Bücher.de:*").ends_with("write `https://*.xn--bcher-kva.de:*`"));
-        } else {
-            assert_eq!(
-                err("https://bücher.de"),
-                "origin `https://bücher.de` has a non-ASCII host, but browsers send international \
-                 names in punycode; write the host in that form (its `xn--` labels)"
-            );
-        }
+        assert_eq!(
+            err("https://bücher.de"),
+            "origin `https://bücher.de` has a non-ASCII host, but browsers send international \
+             names in punycode; write `https://xn--bcher-kva.de`"
+        );
+        assert!(err("https://*.Bücher.de:*").ends_with("write `https://*.xn--bcher-kva.de:*`"));
+        // Beyond the letters the conversion knows without the IDNA tables, the form is asked for.
+        assert_eq!(
+            err("https://مثال.eg"),
+            "origin `https://مثال.eg` has a non-ASCII host, but browsers send international \
+             names in punycode; write the host in that form (its `xn--` labels)"
+        );
+        assert_eq!(
+            err("https://bü_cher.de"),
+            "origin `https://bü_cher.de` has a non-ASCII host that is not a valid domain name"
+        );
     }
 
     #[test]

@@ -335,7 +335,8 @@ impl fmt::Display for Problem {
         write!(f, "origin `{element}` {in_pattern}")?;
         match (&self.fix, self.kind) {
             (Some(fix), _) => write!(f, "; write `{fix}`"),
-            // Without the IDNA data (origins from configuration), the form is described.
+            // A host with letters the conversion cannot write without the IDNA tables: the form
+            // is described.
             (None, ProblemKind::NonAsciiHost) => {
                 f.write_str("; write the host in that form (its `xn--` labels)")
             }

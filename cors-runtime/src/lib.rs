@@ -46,8 +46,7 @@
 //! - `config`: origins from configuration, checked at startup by the rules the compiler
 //!   applies: `CorsPolicy::with_origins` and `ConfigError`; with `tower` or `actix`, also
 //!   `CorsLayer::reloadable` or `actix::Cors::reloadable`, whose policy can be replaced while it
-//!   serves. It brings the Public Suffix List into the binary (not the IDNA tables: a non-ASCII
-//!   host is refused with a request for its punycode form, which the compiler writes out).
+//!   serves. It brings the Public Suffix List into the binary, and no Unicode tables.
 //! - `tracing`: one DEBUG event, target `cors_runtime`, for each refused preflight, each refused
 //!   write and each actual request whose `Origin` is refused, with the fields `origin`, `method`,
 //!   `header`, `sec_fetch_site` (as they apply, each cut to 128 bytes) and `reason`. Allowed

@@ -4,6 +4,7 @@ static POLICY: CorsPolicy = cors_policy! {
     allow_origins: [
         "https://API.Example.com",
         "https://bücher.de",
+        "https://مثال.eg",
         "https://a..example.com",
         "https://",
         "http://127.1",
