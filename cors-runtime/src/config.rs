@@ -109,9 +109,16 @@ impl CorsPolicy {
         S: AsRef<str>,
     {
         let texts: Vec<S> = origins.into_iter().collect();
+        let texts: Vec<&str> = texts.iter().map(AsRef::as_ref).collect();
+        self.with_origin_texts(&texts)
+    }
+
+    /// [`with_origins`](Self::with_origins) past its generic parameters: compiled once, here,
+    /// instead of in every crate that calls it.
+    fn with_origin_texts(&self, texts: &[&str]) -> Result<CorsPolicy, ConfigError> {
         let elements: Vec<&str> = texts
             .iter()
-            .map(|text| text.as_ref().trim_ascii())
+            .map(|text| text.trim_ascii())
             .filter(|text| !text.is_empty())
             .collect();
         let (patterns, mut problems) = match rules::read_list(&elements) {
