@@ -8,7 +8,7 @@ use std::task::{Context, Poll};
 
 use std::ops::ControlFlow;
 
-use http::{Request, Response};
+use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode, Uri};
 use pin_project_lite::pin_project;
 use tower_layer::Layer;
 use tower_service::Service;
@@ -18,7 +18,7 @@ use crate::policy::CorsPolicy;
 use crate::routes::RouteError;
 #[cfg(feature = "config")]
 use crate::source::ReloadHandle;
-use crate::source::{Policies, ResponsePolicy, RoutePolicy, ServicePolicies, Source};
+use crate::source::{Kept, Policies, ResponsePolicy, RoutePolicy, ServicePolicies, Source};
 use crate::writes::{Head, RequestMethod};
 
 /// A [`tower` layer](tower_layer::Layer) that answers preflights and adds CORS headers to
@@ -242,35 +242,65 @@ where
     }
 
     fn call(&mut self, mut request: Request<ReqBody>) -> Self::Future {
-        let head = Head {
-            method: request.method(),
-            uri: Some(request.uri()),
-            prefix: None,
-        };
-        let path = request.uri().path();
-        let write = request.method().is_write();
-        let headers = request.headers();
-        let decided = self.policies.decide(head, path, headers, |answer| {
-            let mut response = Response::new(ResBody::default());
-            *response.status_mut() = answer.status();
-            answer.write_headers(headers, response.headers_mut());
-            response
-        });
-        let state = match decided {
-            ControlFlow::Break(response) => State::Answered {
-                response: Some(response),
-            },
-            ControlFlow::Continue((policy, origin)) => {
-                actual::pass_on(write, request.headers_mut());
-                State::Actual {
-                    future: self.inner.call(request),
-                    policy,
-                    origin,
+        let state = match decide(&mut self.policies, &mut request) {
+            ControlFlow::Break(answer) => {
+                let mut response = Response::new(ResBody::default());
+                *response.status_mut() = answer.status;
+                *response.headers_mut() = answer.headers;
+                State::Answered {
+                    response: Some(response),
                 }
             }
+            ControlFlow::Continue((policy, origin)) => State::Actual {
+                future: self.inner.call(request),
+                policy,
+                origin,
+            },
         };
         ResponseFuture { state }
     }
+}
+
+/// The answer to a request the layer answers itself: a preflight, or a write it refuses.
+struct Answered {
+    status: StatusCode,
+    headers: HeaderMap,
+}
+
+/// Classifies a request and, for one that goes on, takes off what the handler must not see:
+/// the work of [`Cors::call`] that does not depend on the service or the bodies, compiled once
+/// in this crate rather than in every crate with a service.
+fn decide<B>(
+    policies: &mut ServicePolicies,
+    request: &mut Request<B>,
+) -> ControlFlow<Answered, Kept<HeaderValue>> {
+    let (decided, write) = classify(policies, request.method(), request.uri(), request.headers());
+    if decided.is_continue() {
+        actual::pass_on(write, request.headers_mut());
+    }
+    decided
+}
+
+fn classify(
+    policies: &mut ServicePolicies,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+) -> (ControlFlow<Answered, Kept<HeaderValue>>, bool) {
+    let head = Head {
+        method,
+        uri: Some(uri),
+        prefix: None,
+    };
+    let decided = policies.decide(head, uri.path(), headers, |answer| {
+        let mut written = HeaderMap::new();
+        answer.write_headers(headers, &mut written);
+        Answered {
+            status: answer.status(),
+            headers: written,
+        }
+    });
+    (decided, method.is_write())
 }
 
 pin_project! {
