@@ -342,11 +342,20 @@ where
                 origin,
             } => {
                 let mut response = std::task::ready!(future.poll(cx))?;
-                actual::answer(policy.policy(), origin.as_ref(), response.headers_mut());
+                answer(policy, origin, response.headers_mut());
                 Poll::Ready(Ok(response))
             }
         }
     }
+}
+
+/// The CORS headers of an actual response, compiled once in this crate (see [`decide`]).
+fn answer(
+    policy: &ResponsePolicy,
+    origin: &ActualOrigin<'static, HeaderValue>,
+    headers: &mut HeaderMap,
+) {
+    actual::answer(policy.policy(), origin.as_ref(), headers);
 }
 
 impl<F, B> std::fmt::Debug for ResponseFuture<F, B> {
