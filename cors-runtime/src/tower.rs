@@ -8,7 +8,7 @@ use std::task::{Context, Poll};
 
 use std::ops::ControlFlow;
 
-use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode, Uri};
+use http::{HeaderMap, HeaderValue, Method, Request, Response, Uri};
 use pin_project_lite::pin_project;
 use tower_layer::Layer;
 use tower_service::Service;
@@ -243,14 +243,9 @@ where
 
     fn call(&mut self, mut request: Request<ReqBody>) -> Self::Future {
         let state = match decide(&mut self.policies, &mut request) {
-            ControlFlow::Break(answer) => {
-                let mut response = Response::new(ResBody::default());
-                *response.status_mut() = answer.status;
-                *response.headers_mut() = answer.headers;
-                State::Answered {
-                    response: Some(response),
-                }
-            }
+            ControlFlow::Break(answer) => State::Answered {
+                response: Some(answer.map(|()| ResBody::default())),
+            },
             ControlFlow::Continue((policy, origin)) => State::Actual {
                 future: self.inner.call(request),
                 policy,
@@ -261,19 +256,15 @@ where
     }
 }
 
-/// The answer to a request the layer answers itself: a preflight, or a write it refuses.
-struct Answered {
-    status: StatusCode,
-    headers: HeaderMap,
-}
-
-/// Classifies a request and, for one that goes on, takes off what the handler must not see:
-/// the work of [`Cors::call`] that does not depend on the service or the bodies, compiled once
-/// in this crate rather than in every crate with a service.
+/// Classifies a request: the answer to one the layer answers itself (a preflight, or a write it
+/// refuses), without its body; or, for one that goes on, what its response needs, and the
+/// request without what the handler must not see. The work of [`Cors::call`] that does not
+/// depend on the service or the bodies, compiled once in this crate rather than in every crate
+/// with a service.
 fn decide<B>(
     policies: &mut ServicePolicies,
     request: &mut Request<B>,
-) -> ControlFlow<Answered, Kept<HeaderValue>> {
+) -> ControlFlow<Response<()>, Kept<HeaderValue>> {
     let (decided, write) = classify(policies, request.method(), request.uri(), request.headers());
     if decided.is_continue() {
         actual::pass_on(write, request.headers_mut());
@@ -286,19 +277,17 @@ fn classify(
     method: &Method,
     uri: &Uri,
     headers: &HeaderMap,
-) -> (ControlFlow<Answered, Kept<HeaderValue>>, bool) {
+) -> (ControlFlow<Response<()>, Kept<HeaderValue>>, bool) {
     let head = Head {
         method,
         uri: Some(uri),
         prefix: None,
     };
     let decided = policies.decide(head, uri.path(), headers, |answer| {
-        let mut written = HeaderMap::new();
-        answer.write_headers(headers, &mut written);
-        Answered {
-            status: answer.status(),
-            headers: written,
-        }
+        let mut response = Response::new(());
+        *response.status_mut() = answer.status();
+        answer.write_headers(headers, response.headers_mut());
+        response
     });
     (decided, method.is_write())
 }
