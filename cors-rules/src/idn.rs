@@ -7,7 +7,7 @@
 //! `char::to_lowercase` gives, and NFC leaves them as they are: they are precomposed, and none of
 //! them combines with a letter before it. That covers Latin with the accents of Western and
 //! Central Europe, the Greek and Russian alphabets, Chinese, Japanese kana and Korean, without
-//! carrying the 1 MB of tables a complete conversion compiles. A host with any other
+//! the Unicode tables a complete conversion compiles. A host with any other
 //! non-ASCII character is [`Idn::Unknown`]: its error asks for the `xn--` form instead of
 //! writing it. The conversions are checked against the `idna` crate, character by character.
 //!
