@@ -132,7 +132,10 @@ pub(crate) fn mark_refusal<H: HeaderLines>(request: &H, headers: &mut H) {
 }
 
 /// The actual request's headers, written into a response of any framework by `by`; `false`,
-/// with nothing written, when a middleware finds an inner one's answer there.
+/// with nothing written, when a middleware finds an inner one's answer there. Inlined into each
+/// caller, whose `by` is a constant there: a caller's write and a middleware's each lose the
+/// other's branches.
+#[inline(always)]
 fn write<H: HeaderLines>(
     policy: &CorsPolicy,
     origin: Option<&AllowOrigin<'_, H::Value>>,
