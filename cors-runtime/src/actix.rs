@@ -42,7 +42,7 @@ use crate::policy::CorsPolicy;
 use crate::routes::RouteError;
 #[cfg(feature = "config")]
 use crate::source::ReloadHandle;
-use crate::source::{Kept, Policies, ResponsePolicy, RoutePolicy, ServicePolicies, Source};
+use crate::source::{Policies, ResponsePolicy, RoutePolicy, ServicePolicies, Source};
 use crate::value::PolicyValue;
 use crate::writes::{Head, RequestMethod};
 
@@ -228,7 +228,28 @@ where
     forward_ready!(service);
 
     fn call(&self, mut request: ServiceRequest) -> Self::Future {
-        let (policy, origin) = match decide(&self.policies, &mut request) {
+        let head = Head {
+            method: request.method(),
+            uri: Some(request.uri()),
+            prefix: None,
+        };
+        // The path actix-web routes on (under a scope's prefix, for a scope's middleware). The
+        // policies are borrowed only while the request is classified, not while the inner
+        // service runs.
+        let path = request.match_info().unprocessed();
+        let write = request.method().is_write();
+        let headers = request.headers();
+        let decided = self
+            .policies
+            .borrow_mut()
+            .decide(head, path, headers, |answer| {
+                let status =
+                    StatusCode::from_u16(answer.status().as_u16()).unwrap_or(StatusCode::FORBIDDEN);
+                let mut response = HttpResponse::new(status);
+                answer.write_headers(headers, response.headers_mut());
+                response
+            });
+        let (policy, origin) = match decided {
             ControlFlow::Break(response) => {
                 let state = State::Answered {
                     response: Some(request.into_response(response)),
@@ -237,6 +258,7 @@ where
             }
             ControlFlow::Continue(actual) => actual,
         };
+        actual::pass_on(write, request.headers_mut());
         // Built where it is returned: the inner future is large, and a `let` before the struct
         // costs a copy of it.
         CorsFuture {
@@ -247,39 +269,6 @@ where
             },
         }
     }
-}
-
-/// Classifies a request: the answer to one the middleware answers itself (a preflight, or a
-/// write it refuses); or, for one that goes on, what its response needs, and the request
-/// without what the handler must not see. The work of [`CorsMiddleware::call`] that does not
-/// depend on the service or the body, compiled once in this crate rather than in every crate
-/// with an app.
-fn decide(
-    policies: &RefCell<ServicePolicies>,
-    request: &mut ServiceRequest,
-) -> ControlFlow<HttpResponse, Kept<HeaderValue>> {
-    let head = Head {
-        method: request.method(),
-        uri: Some(request.uri()),
-        prefix: None,
-    };
-    // The path actix-web routes on (under a scope's prefix, for a scope's middleware). The
-    // policies are borrowed only while the request is classified, not while the inner service
-    // runs.
-    let path = request.match_info().unprocessed();
-    let write = request.method().is_write();
-    let headers = request.headers();
-    let decided = policies.borrow_mut().decide(head, path, headers, |answer| {
-        let status =
-            StatusCode::from_u16(answer.status().as_u16()).unwrap_or(StatusCode::FORBIDDEN);
-        let mut response = HttpResponse::new(status);
-        answer.write_headers(headers, response.headers_mut());
-        response
-    });
-    if decided.is_continue() {
-        actual::pass_on(write, request.headers_mut());
-    }
-    decided
 }
 
 pin_project! {
@@ -320,36 +309,22 @@ where
                 future,
                 policy,
                 origin,
-            } => Poll::Ready(match std::task::ready!(future.poll(cx)) {
-                Ok(mut response) => {
-                    answer(policy, origin, response.headers_mut());
-                    Ok(response.map_into_left_body())
-                }
-                Err(error) => Err(answer_error(policy, origin, error)),
-            }),
+            } => {
+                let policy = policy.policy();
+                Poll::Ready(match std::task::ready!(future.poll(cx)) {
+                    Ok(mut response) => {
+                        actual::answer(policy, origin.as_ref(), response.headers_mut());
+                        Ok(response.map_into_left_body())
+                    }
+                    Err(error) => {
+                        let mut response = error.error_response();
+                        actual::answer(policy, origin.as_ref(), response.headers_mut());
+                        Err(InternalError::from_response(error, response).into())
+                    }
+                })
+            }
         }
     }
-}
-
-/// The CORS headers of an actual response, compiled once in this crate (see [`decide`]).
-fn answer(
-    policy: &ResponsePolicy,
-    origin: &ActualOrigin<'static, HeaderValue>,
-    headers: &mut HeaderMap,
-) {
-    actual::answer(policy.policy(), origin.as_ref(), headers);
-}
-
-/// An error from the inner service as the response it stands for, with the CORS headers, still
-/// an error.
-fn answer_error(
-    policy: &ResponsePolicy,
-    origin: &ActualOrigin<'static, HeaderValue>,
-    error: Error,
-) -> Error {
-    let mut response = error.error_response();
-    answer(policy, origin, response.headers_mut());
-    InternalError::from_response(error, response).into()
 }
 
 impl<F> fmt::Debug for CorsFuture<F> {
