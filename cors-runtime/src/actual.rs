@@ -137,7 +137,7 @@ pub(crate) fn mark_refusal<H: HeaderLines>(request: &H, headers: &mut H) {
 /// other's branches.
 #[expect(
     clippy::inline_always,
-    reason = "measured: a caller's write of a refused origin costs 14 fewer instructions inlined"
+    reason = "measured: check + write_headers of a refused origin costs 12 fewer instructions (487 against 499)"
 )]
 #[inline(always)]
 fn write<H: HeaderLines>(
