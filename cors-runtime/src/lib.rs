@@ -74,6 +74,8 @@ mod lines;
 mod policy;
 mod preflight;
 mod rejection;
+#[cfg(feature = "config")]
+mod reload;
 mod request_headers;
 #[cfg(any(feature = "tower", feature = "actix"))]
 mod routes;

@@ -8,6 +8,8 @@ use std::sync::Arc;
 use crate::actual::{ActualOrigin, detach};
 use crate::lines::HeaderLines;
 use crate::policy::CorsPolicy;
+#[cfg(feature = "config")]
+use crate::reload::{Cached, Swap};
 use crate::routes::{RouteError, Routes};
 use crate::verdict::Answer;
 use crate::writes::{Head, RequestMethod, RequestUri};
@@ -102,8 +104,8 @@ impl RoutePolicy {
     /// replaces it (feature `config`). Each route has its own handle: replacing one route's
     /// policy leaves the others as they are.
     ///
-    /// Each request under the route reads the policy in place through a lock-free load, which
-    /// allocates nothing but a slot per thread, once, at the thread's first read.
+    /// Each request under the route reads the policy in place under a read lock, held only to
+    /// count one more reference to it; nothing is allocated.
     ///
     /// ```
     /// use cors_runtime::{cors_policy, CorsLayer, CorsPolicy, RoutePolicy};
@@ -132,14 +134,14 @@ pub(crate) enum Source {
     Static(&'static CorsPolicy),
     Shared(Arc<CorsPolicy>),
     #[cfg(feature = "config")]
-    Reloadable(Arc<arc_swap::ArcSwap<CorsPolicy>>),
+    Reloadable(Arc<Swap>),
 }
 
 impl Source {
     /// A replaceable policy, and the handle that replaces it.
     #[cfg(feature = "config")]
     pub(crate) fn reloadable(policy: Arc<CorsPolicy>) -> (Self, ReloadHandle) {
-        let swap = Arc::new(arc_swap::ArcSwap::new(policy));
+        let swap = Arc::new(Swap::new(policy));
         let handle = ReloadHandle {
             swap: Arc::clone(&swap),
         };
@@ -152,22 +154,20 @@ impl Source {
             Self::Static(policy) => ServicePolicy::Static(policy),
             Self::Shared(policy) => ServicePolicy::Shared(Arc::clone(policy)),
             #[cfg(feature = "config")]
-            Self::Reloadable(swap) => {
-                ServicePolicy::Reloadable(arc_swap::Cache::new(Arc::clone(swap)))
-            }
+            Self::Reloadable(swap) => ServicePolicy::Reloadable(Cached::new(Arc::clone(swap))),
         }
     }
 }
 
 /// A service's view of its middleware's own policy. A reloadable policy is read through a cache
 /// that costs one atomic load while the policy is unchanged; a route's, which every clone of the
-/// service shares, through the swap itself, lock-free.
+/// service shares, through the swap itself, under its read lock.
 #[derive(Clone, Debug)]
 enum ServicePolicy {
     Static(&'static CorsPolicy),
     Shared(Arc<CorsPolicy>),
     #[cfg(feature = "config")]
-    Reloadable(arc_swap::Cache<Arc<arc_swap::ArcSwap<CorsPolicy>>, Arc<CorsPolicy>>),
+    Reloadable(Cached),
 }
 
 /// What an actual request keeps until its response is there: the policy that decided, and its
@@ -301,7 +301,7 @@ impl ResponsePolicy {
 #[cfg(feature = "config")]
 #[derive(Clone, Debug)]
 pub struct ReloadHandle {
-    swap: Arc<arc_swap::ArcSwap<CorsPolicy>>,
+    swap: Arc<Swap>,
 }
 
 #[cfg(feature = "config")]
@@ -330,6 +330,6 @@ impl ReloadHandle {
     /// The policy in place now.
     #[must_use]
     pub fn current(&self) -> Arc<CorsPolicy> {
-        self.swap.load_full()
+        self.swap.load()
     }
 }

@@ -131,8 +131,10 @@ impl CorsLayer {
     /// (feature `config`).
     ///
     /// Each request is answered by the policy in place when it arrives, whole: the old one or
-    /// the new one, never a mix. Finding it costs one atomic load per request; no lock, no
-    /// allocation. A service keeps the last policy it used until its next request.
+    /// the new one, never a mix. While the policy is unchanged, finding it costs one atomic load
+    /// per request and no lock; after a replacement, each service's next request takes a read
+    /// lock once, to pick up the new one. Nothing is allocated. A service keeps the last policy it
+    /// used until its next request.
     ///
     /// ```
     /// use cors_runtime::{cors_policy, CorsLayer, CorsPolicy};
