@@ -74,7 +74,7 @@ mod lines;
 mod policy;
 mod preflight;
 mod rejection;
-#[cfg(feature = "config")]
+#[cfg(all(feature = "config", any(feature = "tower", feature = "actix")))]
 mod reload;
 mod request_headers;
 #[cfg(any(feature = "tower", feature = "actix"))]
