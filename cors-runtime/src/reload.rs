@@ -93,16 +93,12 @@ mod tests {
     static ONE: CorsPolicy = cors_policy! { allow_origins: ["https://one.example"] };
     static TWO: CorsPolicy = cors_policy! { allow_origins: ["https://two.example"] };
 
-    fn allows(policy: &CorsPolicy, origin: &[u8]) -> bool {
-        policy.allows_origin(origin)
-    }
-
     #[test]
     fn a_cache_follows_each_replacement_and_releases_the_old_policy() {
         let first = Arc::new(ONE.clone());
         let swap = Arc::new(Swap::new(Arc::clone(&first)));
         let mut cache = Cached::new(Arc::clone(&swap));
-        assert!(allows(cache.load(), b"https://one.example"));
+        assert!(cache.load().allows_origin(b"https://one.example"));
         assert_eq!(
             Arc::strong_count(&first),
             3,
@@ -115,14 +111,14 @@ mod tests {
             2,
             "the swap let it go; the idle cache has not"
         );
-        assert!(allows(cache.load(), b"https://two.example"));
-        assert!(!allows(cache.load(), b"https://one.example"));
+        assert!(cache.load().allows_origin(b"https://two.example"));
+        assert!(!cache.load().allows_origin(b"https://one.example"));
         assert_eq!(
             Arc::strong_count(&first),
             1,
             "the cache let it go at its next read"
         );
-        assert!(allows(&swap.load(), b"https://two.example"));
+        assert!(swap.load().allows_origin(b"https://two.example"));
     }
 
     #[test]
@@ -138,8 +134,8 @@ mod tests {
                     loop {
                         let finished = done.load(Ordering::Acquire);
                         let policy = cache.load();
-                        let one = allows(policy, b"https://one.example");
-                        let two = allows(policy, b"https://two.example");
+                        let one = policy.allows_origin(b"https://one.example");
+                        let two = policy.allows_origin(b"https://two.example");
                         assert!(one != two, "one policy or the other, never a mix");
                         reads += 1;
                         if finished {
